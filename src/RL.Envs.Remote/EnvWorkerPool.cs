@@ -66,7 +66,7 @@ public sealed class EnvWorkerPool : IDisposable, IAsyncDisposable
     public static async Task<EnvWorkerPool> StartAsync(RemoteEnvOptions options, CancellationToken ct = default)
     {
         options.Validate();
-        var trusted = options.TrustedCertificateFile is null ? null : X509Certificate2.CreateFromPemFile(options.TrustedCertificateFile);
+        var trusted = options.TrustedCertificateFile is null ? null : X509CertificateLoader.LoadCertificateFromFile(options.TrustedCertificateFile);
         IReadOnlyList<(EnvEndpoint Endpoint, DnsServerGroup? Group)> remote = options.IsRemote
             ? await ExpandEndpointsAsync(options, ct).ConfigureAwait(false)
             : Array.Empty<(EnvEndpoint, DnsServerGroup?)>();
