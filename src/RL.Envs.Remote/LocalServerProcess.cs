@@ -17,6 +17,7 @@ internal sealed class LocalServerProcess : IDisposable
     private readonly Process _process;
     private readonly TaskCompletionSource<EnvEndpoint> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Queue<string> _stderrTail = new();
+    private int _omittedFrames;
     private readonly string _name;
     private readonly bool _forwardStderr;
 
@@ -112,8 +113,13 @@ internal sealed class LocalServerProcess : IDisposable
         if (line is null) return;
         lock (_stderrTail)
         {
-            _stderrTail.Enqueue(line);
-            while (_stderrTail.Count > TailLines) _stderrTail.Dequeue();
+            // Stack frames of a crash would push the line that says why out of the tail; they are counted instead.
+            if (line.StartsWith("   at ", StringComparison.Ordinal)) _omittedFrames++;
+            else
+            {
+                _stderrTail.Enqueue(line);
+                while (_stderrTail.Count > TailLines) _stderrTail.Dequeue();
+            }
         }
         if (_forwardStderr) Console.Error.WriteLine($"[{_name}] {line}");
     }
@@ -127,7 +133,8 @@ internal sealed class LocalServerProcess : IDisposable
     private string StderrSuffix()
     {
         var tail = StderrTail();
-        return tail.Count == 0 ? " It wrote nothing to stderr." : $" Its last stderr lines:{Environment.NewLine}  {string.Join($"{Environment.NewLine}  ", tail)}";
+        string frames = _omittedFrames > 0 ? $"{Environment.NewLine}  ({_omittedFrames} stack-frame lines left out)" : "";
+        return tail.Count == 0 ? $" It wrote nothing to stderr.{frames}" : $" Its last stderr lines:{Environment.NewLine}  {string.Join($"{Environment.NewLine}  ", tail)}{frames}";
     }
 
     /// <summary>"running", "exit code 3" or "killed by signal 9 (SIGKILL)".</summary>
