@@ -77,6 +77,7 @@ public sealed class EnvServerHost : IAsyncDisposable
         builder.Services.AddSingleton(new ServerToken(token));
         builder.Services.AddSingleton(registry ?? EnvCatalog.Create(options.Slot));
         builder.Services.AddSingleton<BatchStore>();
+        builder.Services.AddSingleton<Grpc.AspNetCore.Server.Model.IServiceMethodProvider<EnvServiceImpl>, StrictMethods>();
         builder.Services.AddGrpc(o =>
         {
             o.MaxReceiveMessageSize = options.MaxMessageBytes;

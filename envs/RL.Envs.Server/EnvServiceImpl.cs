@@ -7,9 +7,10 @@ namespace RL.Envs.Server;
 
 /// <summary>
 /// The rl.env.v1.EnvService implementation: validation, status codes and the lock-step stream. The env work
-/// itself is in <see cref="EnvBatch"/>; the contract (and its status table) is documented in env.proto.
+/// itself is in <see cref="EnvBatch"/>; the contract (and its status table) is documented in env.proto. Bound by
+/// <see cref="StrictMethods"/> rather than the generated base class, so malformed messages get INVALID_ARGUMENT.
 /// </summary>
-internal sealed class EnvServiceImpl : EnvService.EnvServiceBase
+internal sealed class EnvServiceImpl
 {
     public const string ServerName = "rl-env-server";
 
@@ -28,7 +29,7 @@ internal sealed class EnvServiceImpl : EnvService.EnvServiceBase
 
     public static string Version => typeof(EnvServiceImpl).Assembly.GetName().Version?.ToString(3) ?? "0";
 
-    public override Task<DescribeReply> Describe(DescribeRequest request, ServerCallContext context)
+    public Task<DescribeReply> Describe(DescribeRequest request, ServerCallContext context)
     {
         var reply = new DescribeReply { Server = Info() };
         foreach (string id in _registry.Ids.OrderBy(i => i, StringComparer.Ordinal))
@@ -43,7 +44,7 @@ internal sealed class EnvServiceImpl : EnvService.EnvServiceBase
         return Task.FromResult(reply);
     }
 
-    public override Task<OpenReply> Open(OpenRequest request, ServerCallContext context)
+    public Task<OpenReply> Open(OpenRequest request, ServerCallContext context)
     {
         if (request.NumEnvs < 1)
             throw Statuses.InvalidArgument($"OpenRequest.num_envs = {request.NumEnvs}: must be at least 1.");
@@ -93,7 +94,7 @@ internal sealed class EnvServiceImpl : EnvService.EnvServiceBase
         }
     }
 
-    public override Task<ResetReply> Reset(ResetRequest request, ServerCallContext context)
+    public Task<ResetReply> Reset(ResetRequest request, ServerCallContext context)
     {
         var batch = _store.Get(request.BatchId, "ResetRequest.batch_id");
         var reply = new ResetReply();
@@ -101,7 +102,7 @@ internal sealed class EnvServiceImpl : EnvService.EnvServiceBase
         return Task.FromResult(reply);
     }
 
-    public override async Task Step(IAsyncStreamReader<StepRequest> requestStream, IServerStreamWriter<StepReply> responseStream, ServerCallContext context)
+    public async Task Step(IAsyncStreamReader<StepRequest> requestStream, IServerStreamWriter<StepReply> responseStream, ServerCallContext context)
     {
         EnvBatch? batch = null;
         // One reply object per stream, refilled each step: it is serialized before WriteAsync completes.
@@ -117,7 +118,7 @@ internal sealed class EnvServiceImpl : EnvService.EnvServiceBase
         }
     }
 
-    public override Task<CloseReply> Close(CloseRequest request, ServerCallContext context)
+    public Task<CloseReply> Close(CloseRequest request, ServerCallContext context)
     {
         if (_store.Close(request.BatchId)) _log.LogInformation("closed batch {Batch}", request.BatchId);
         return Task.FromResult(new CloseReply());

@@ -112,7 +112,7 @@ public sealed class RemoteVectorEnv : IVectorEnv
             {
                 var reply = await live.Client.ResetAsync(request, live.Headers, DateTime.UtcNow + _o.Deadlines.Reset, ct).ConfigureAwait(false);
                 var obs = CheckObservations(reply.Observations, "ResetReply.observations");
-                CloseStream(); // a fresh stream after a reset keeps seq numbering simple
+                CloseStream(graceful: true); // a fresh stream after a reset keeps seq numbering simple
                 StartEpisodes(seeds);
                 return obs;
             }
@@ -151,7 +151,7 @@ public sealed class RemoteVectorEnv : IVectorEnv
                 if (spec.ObservationSize != _obs || spec.ActionSize != _act)
                     throw new InvalidOperationException($"{connection.Name} serves '{spec.Id}' with {spec.ObservationSize} observations and {spec.ActionSize} actions, but this pool's env has {_obs} and {_act}: all servers must run the same env version.");
                 var obs = CheckObservations(reply.Observations, "OpenReply.observations");
-                CloseStream();
+                CloseStream(graceful: true);
                 _connection = connection;
                 _batchId = reply.BatchId;
                 _seq = 0;
@@ -366,12 +366,21 @@ public sealed class RemoteVectorEnv : IVectorEnv
         for (int i = 0; i < NumEnvs; i++) _seeds[i] = seeds.Length == 0 ? null : seeds[i];
     }
 
-    private void CloseStream()
+    /// <summary>
+    /// Ends the step stream. Graceful (the server is fine): half-close first, so the server's handler returns instead of
+    /// seeing a reset (many client resets look like the HTTP/2 rapid-reset attack to Kestrel). Otherwise just dispose.
+    /// </summary>
+    private void CloseStream(bool graceful = false)
     {
         var call = _call;
         _call = null;
         if (call is null) return;
-        try { call.Dispose(); } catch (Exception) { }
+        if (!graceful)
+        {
+            try { call.Dispose(); } catch (Exception) { }
+            return;
+        }
+        _ = call.RequestStream.CompleteAsync().ContinueWith(_ => call.Dispose(), TaskScheduler.Default);
     }
 
     private async Task CloseBatchAsync(ServerConnection connection, ulong batchId)
@@ -389,7 +398,7 @@ public sealed class RemoteVectorEnv : IVectorEnv
     {
         if (_disposed) return;
         _disposed = true;
-        CloseStream();
+        CloseStream(graceful: _live);
         if (_live && _connection is { } c && ReferenceEquals(_slot.Current, c)) await CloseBatchAsync(c, _batchId).ConfigureAwait(false);
         _live = false;
         _stepTimer.Dispose();
