@@ -138,11 +138,13 @@ public sealed class EnvServerHost : IAsyncDisposable
         return 0;
     }
 
+    /// <summary>Stops serving: open streams get a second to finish, then are cut.</summary>
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await _app.StopAsync().ConfigureAwait(false);
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await _app.StopAsync(grace.Token).ConfigureAwait(false);
         }
         finally
         {
