@@ -40,7 +40,7 @@ internal sealed class ManagedChildLifetime : IHostLifetime, IDisposable
             while (stdin.Read(buffer, 0, buffer.Length) > 0) { }
         }
         catch (IOException) { }
-        StopSoon("stdin closed: the parent process is gone");
+        StopSoon("stdin closed: the parent exited or let go");
     }
 
     private void StopSoon(string why)

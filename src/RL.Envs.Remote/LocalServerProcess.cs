@@ -18,6 +18,7 @@ internal sealed class LocalServerProcess : IDisposable
     private readonly TaskCompletionSource<EnvEndpoint> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Queue<string> _stderrTail = new();
     private int _omittedFrames;
+    private volatile bool _stopping;
     private readonly string _name;
     private readonly bool _forwardStderr;
 
@@ -121,7 +122,7 @@ internal sealed class LocalServerProcess : IDisposable
                 while (_stderrTail.Count > TailLines) _stderrTail.Dequeue();
             }
         }
-        if (_forwardStderr) Console.Error.WriteLine($"[{_name}] {line}");
+        if (_forwardStderr && !_stopping) Console.Error.WriteLine($"[{_name}] {line}");
     }
 
     /// <summary>The last lines the server wrote to stderr.</summary>
@@ -175,6 +176,8 @@ internal sealed class LocalServerProcess : IDisposable
     public void Dispose()
     {
         // Closing stdin asks a managed server to stop; a server that does not go at once is killed (it may be hung).
+        // Its goodbye on stderr is expected then, not news.
+        _stopping = true;
         try { _process.StandardInput.Close(); } catch (Exception) { }
         try
         {
