@@ -95,11 +95,13 @@ public static class EnvWorkersBench
 
         output.WriteLine($"{"repeat",6}  {$"in-process ({workers} threads)",24}  {$"gRPC ({where})",26}  {"ratio",6}  {"p50",8}  {"p99",8}  {"server",8}  {"alloc/req",9}");
         var rows = new List<(double Local, double Grpc, double P50, double P99, double Server, double Alloc)>();
+        var stepCosts = new List<(double Local, double Served)>();
         for (int r = 1; r <= settings.Repeats; r++)
         {
             double l = local.Measure(settings.Duration, ct);
             var g = remote.Measure(settings.Duration, ct);
             rows.Add((l, g.StepsPerSecond, g.P50, g.P99, g.ServerShare, g.AllocatedPerRequest));
+            stepCosts.Add((local.LastMicrosecondsPerStep, remote.LastServerMicrosecondsPerStep));
             output.WriteLine($"{r,6}  {l,18:N0} st/s  {g.StepsPerSecond,20:N0} st/s  {g.StepsPerSecond / l,6:F2}  {Ms(g.P50),8}  {Ms(g.P99),8}  {g.ServerShare,7:P0}  {g.AllocatedPerRequest,7:N0} B");
         }
         double ml = Median(rows.Select(x => x.Local)), mg = Median(rows.Select(x => x.Grpc));
@@ -107,6 +109,8 @@ public static class EnvWorkersBench
                          $"{Median(rows.Select(x => x.Server)),7:P0}  {Median(rows.Select(x => x.Alloc)),7:N0} B");
         output.WriteLine($"gRPC throughput is {mg / ml:P0} of in-process with {workers} threads. p50/p99: client round trip of one batch request; " +
                          "server: share of the round trip the server spent stepping; alloc/req: client-side managed allocation per request.");
+        output.WriteLine($"Wall time per env step on one thread (median): {Median(stepCosts.Select(c => c.Local)):F1} µs in process, {Median(stepCosts.Select(c => c.Served)):F1} µs inside the servers " +
+                         "(both include waiting for a core when the machine is busy).");
         output.WriteLine(pool.Stats.ToString());
         return ExitCodes.Ok;
     }
@@ -178,8 +182,12 @@ public static class EnvWorkersBench
                 elapsed[w] = watch.Elapsed.TotalSeconds;
             });
             ct.ThrowIfCancellationRequested();
+            LastMicrosecondsPerStep = elapsed.Sum() / Math.Max(1, steps.Sum()) * 1e6;
             return steps.Sum() / elapsed.Max();
         }
+
+        /// <summary>Thread time per env step in the last measurement, µs.</summary>
+        public double LastMicrosecondsPerStep { get; private set; }
 
         public void Dispose()
         {
@@ -195,6 +203,9 @@ public static class EnvWorkersBench
         private readonly float[][] _actions;
         private readonly double[][] _latencies;
         private bool _reset;
+
+        /// <summary>Server-side stepping time per env step in the last measurement (no transport), µs.</summary>
+        public double LastServerMicrosecondsPerStep { get; private set; }
 
         public Remote(EnvWorkerPool pool)
         {
@@ -246,6 +257,7 @@ public static class EnvWorkersBench
             var all = _latencies.SelectMany((l, w) => l.Take(Math.Min(requests[w], l.Length))).OrderBy(x => x).ToArray();
             double Percentile(double q) => all.Length == 0 ? double.NaN : all[Math.Clamp((int)Math.Ceiling(q * all.Length) - 1, 0, all.Length - 1)];
             double server = groups.Sum(g => g.ServerStepSeconds) - serverBefore;
+            LastServerMicrosecondsPerStep = server / Math.Max(1, steps.Sum()) * 1e6;
             return (steps.Sum() / elapsed.Max(), Percentile(0.5), Percentile(0.99), server / all.Sum(), allocated / (double)Math.Max(1, requests.Sum()));
         }
     }
