@@ -107,14 +107,22 @@ internal sealed class EnvServiceImpl
         EnvBatch? batch = null;
         // One reply object per stream, refilled each step: it is serialized before WriteAsync completes.
         var reply = new StepReply();
-        while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
+        try
         {
-            var request = requestStream.Current;
-            if (batch is null) batch = _store.Get(request.BatchId, "StepRequest.batch_id");
-            else if (request.BatchId != batch.Id)
-                throw Statuses.InvalidArgument($"StepRequest.batch_id = {request.BatchId}: this stream steps batch {batch.Id}; open one stream per batch.");
-            using (batch.Enter("Step")) batch.Step(request, reply);
-            await responseStream.WriteAsync(reply).ConfigureAwait(false);
+            while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
+            {
+                var request = requestStream.Current;
+                if (batch is null) batch = _store.Get(request.BatchId, "StepRequest.batch_id");
+                else if (request.BatchId != batch.Id)
+                    throw Statuses.InvalidArgument($"StepRequest.batch_id = {request.BatchId}: this stream steps batch {batch.Id}; open one stream per batch.");
+                using (batch.Enter("Step")) batch.Step(request, reply);
+                await responseStream.WriteAsync(reply).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException || (e is OperationCanceledException && context.CancellationToken.IsCancellationRequested))
+        {
+            // The client dropped the stream (its deadline passed, it was lost, or it moved on): routine, not an error.
+            _log.LogDebug("step stream of batch {Batch} ended by the client: {Message}", batch?.Id, e.Message);
         }
     }
 

@@ -226,6 +226,9 @@ public sealed class EnvWorkerPool : IDisposable, IAsyncDisposable
         return true;
     }
 
+    /// <summary>Counts a batch lost on a server that still serves (an env failed); fails the fleet past the limits.</summary>
+    internal void OnBatchLost(ServerSlot slot, ServerConnection connection, string reason) => OnServerLost(slot, connection, timedOut: false, reason);
+
     /// <summary>Counts a replacement that failed to come up; false when the fleet has now failed.</summary>
     internal bool OnStartFailed(ServerSlot slot, string reason)
     {

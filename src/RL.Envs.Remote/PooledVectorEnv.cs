@@ -86,6 +86,9 @@ public sealed class PooledVectorEnv : IVectorEnv
         if (result.NumEnvs != NumEnvs || result.ObservationSize != _obs)
             throw new ArgumentException($"the step result holds {result.NumEnvs}×{result.ObservationSize}, this vector env has {NumEnvs}×{_obs}.");
         _pool.ThrowIfFailed();
+        // Every group's actions are checked before any is sent, so bad input leaves no step half done.
+        for (int g = 0; g < _groups.Length; g++)
+            if (!_down[g]) _groups[g].PrepareStep(actions.Slice(_offsets[g] * _act, _groups[g].NumEnvs * _act));
         var steps = new Task?[_groups.Length];
         for (int g = 0; g < _groups.Length; g++)
         {
@@ -95,7 +98,6 @@ public sealed class PooledVectorEnv : IVectorEnv
                 if (_reopening[g] is null && _groups[g].ServerReady) _reopening[g] = _groups[g].ResetAsync(Array.Empty<long>(), CancellationToken.None);
                 continue;
             }
-            _groups[g].PrepareStep(actions.Slice(_offsets[g] * _act, _groups[g].NumEnvs * _act));
             steps[g] = _groups[g].StepPreparedAsync(_results[g]).AsTask();
         }
         foreach (var t in steps)

@@ -122,6 +122,8 @@ public sealed class RemoteVectorEnv : IVectorEnv
             }
             catch (Exception e) when (IsLoss(e) && !ct.IsCancellationRequested)
             {
+                // The caller abandons the episodes in flight anyway: they are not counted as dropped.
+                StartEpisodes(Array.Empty<long>());
                 await LoseAsync(live, e is RpcException { StatusCode: StatusCode.DeadlineExceeded }, Describe(e), e).ConfigureAwait(false);
             }
         }
@@ -134,7 +136,9 @@ public sealed class RemoteVectorEnv : IVectorEnv
         while (true)
         {
             var left = until - DateTime.UtcNow;
-            var connection = await _slot.WaitReadyAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, ct).ConfigureAwait(false);
+            if (left <= TimeSpan.Zero)
+                throw new EnvWorkerLostException(_slot.Name, $"no batch could be opened within {_o.Restarts.RestoreTimeout.TotalSeconds:F0} s", timedOut: true);
+            var connection = await _slot.WaitReadyAsync(left, ct).ConfigureAwait(false);
             long[] s = seeds.Length > 0 ? seeds : DerivedSeeds();
             var request = new OpenRequest
             {
@@ -167,6 +171,13 @@ public sealed class RemoteVectorEnv : IVectorEnv
             }
             catch (Exception e) when (IsLoss(e) && !ct.IsCancellationRequested)
             {
+                if (e is RpcException { StatusCode: StatusCode.Internal or StatusCode.NotFound or StatusCode.FailedPrecondition } r
+                    && await connection.IsServingAsync(_o.Deadlines.Health).ConfigureAwait(false))
+                {
+                    // The server is fine but cannot build the env (a missing model file, a broken env): retrying or
+                    // restarting would fail the same way.
+                    throw new InvalidOperationException($"{connection.Name} cannot open {NumEnvs} '{_o.EnvId}' envs: {r.StatusCode}: {r.Status.Detail}", e);
+                }
                 await LoseAsync(connection, e is RpcException { StatusCode: StatusCode.DeadlineExceeded }, Describe(e), e).ConfigureAwait(false);
             }
         }
@@ -336,7 +347,13 @@ public sealed class RemoteVectorEnv : IVectorEnv
         bool serverGone = timedOut || inner is not RpcException { StatusCode: StatusCode.NotFound or StatusCode.FailedPrecondition or StatusCode.Internal }
             || !await connection.IsServingAsync(_o.Deadlines.Health).ConfigureAwait(false);
         if (serverGone) _slot.ReportLost(connection, timedOut, reason);
-        else _ = CloseBatchAsync(connection, _batchId);
+        else
+        {
+            // The server is fine, only this batch is gone (an env failed in it): replace the batch, not the server,
+            // but count it like a restart, so an env that keeps failing trips the same limits.
+            if (ReferenceEquals(connection, _connection)) _ = CloseBatchAsync(connection, _batchId);
+            _pool.OnBatchLost(_slot, connection, reason);
+        }
         return new EnvWorkerLostException(connection.Name, $"{reason}; {episodes} episode(s) in flight dropped", timedOut, inner);
     }
 

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using RL.Envs.Remote.Protocol;
 using RL.Envs.Server;
+using RL.Envs.Vector;
 
 namespace RL.Envs.Remote.Tests;
 
@@ -203,6 +204,23 @@ public class BadInputTests
         Assert.That(e!.Message, Does.Contain("action[2]").And.Contain("'a2'"));
         env.Step(new float[6], result);
         Assert.That(pool.Stats.Restarts, Is.Zero, "bad input is not a worker fault");
+    }
+
+    [Test]
+    public void AnEnvFailureInAStepLosesTheBatchNotTheServer()
+    {
+        using var pool = EnvWorkerPool.Start(TestServers.RemoteOptions("Fault", new[] { _host.Endpoint }, 2,
+            TestServers.Options(("obs_size", "4"), ("action_size", "3"), ("throw_after_steps", "5"))));
+        var env = pool.Groups[0];
+        var result = new RL.Envs.Vector.VectorStepResult(2, 4);
+        env.Reset(ReadOnlySpan<long>.Empty, new float[8]);
+        for (int t = 1; t < 5; t++) env.Step(new float[6], result);
+        var e = Assert.Throws<EnvWorkerLostException>(() => env.Step(new float[6], result));
+        Assert.That(e!.Message, Does.Contain("throw_after_steps").And.Contain("2 episode(s) in flight dropped"));
+        Assert.That(pool.Stats.HealthyServers, Is.EqualTo(1), "the server itself is fine");
+        Assert.That((pool.Stats.Restarts, pool.Stats.EpisodesDropped, pool.Stats.TransitionsDropped), Is.EqualTo((1L, 2L, 8L)), "a replaced batch counts like a restart");
+        env.Reset(ReadOnlySpan<long>.Empty, new float[8]);
+        env.Step(new float[6], result);
     }
 
     [Test]

@@ -89,7 +89,8 @@ public static class EnvWorkersBench
         var remote = new Remote(pool);
         string where = poolOptions.IsRemote ? $"{workers} remote servers" : $"{workers} local servers";
         output.WriteLine($"rl bench env --workers {workers} --envs-per-worker {settings.EnvsPerWorker}: env {settings.EnvId}, frame skip {Math.Max(1, settings.FrameSkip)}, " +
-                         $"{settings.Repeats} × {settings.Duration.TotalSeconds:F0} s each, interleaved; {Environment.ProcessorCount} cores (measurements on a shared machine vary by ±15-25 %).");
+                         $"{settings.Repeats} × {settings.Duration.TotalSeconds:F0} s each, interleaved; {Environment.ProcessorCount} cores, load average {LoadAverage()} " +
+                         "(other processes competing for the cores skew both figures, and not alike).");
         local.Measure(settings.Warmup, ct);
         remote.Measure(settings.Warmup, ct);
 
@@ -111,8 +112,15 @@ public static class EnvWorkersBench
                          "server: share of the round trip the server spent stepping; alloc/req: client-side managed allocation per request.");
         output.WriteLine($"Wall time per env step on one thread (median): {Median(stepCosts.Select(c => c.Local)):F1} µs in process, {Median(stepCosts.Select(c => c.Served)):F1} µs inside the servers " +
                          "(both include waiting for a core when the machine is busy).");
-        output.WriteLine(pool.Stats.ToString());
+        output.WriteLine($"load average at the end: {LoadAverage()}; {pool.Stats}");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The 1-minute load average (Linux), so a reader can tell a quiet machine from a busy one.</summary>
+    private static string LoadAverage()
+    {
+        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
+        catch (IOException) { return "unknown"; }
     }
 
     private static string Ms(double seconds) => seconds >= 1e-3 ? $"{seconds * 1e3:F2}ms" : $"{seconds * 1e6:F0}µs";
