@@ -88,6 +88,12 @@ public sealed class RemoteVectorEnv : IVectorEnv
 
     // --- Reset ---
 
+    /// <summary>
+    /// Resets every env (seeds: none, or one per env). After the group's server was lost, waits (up to the restore
+    /// timeout) for the replacement and opens a fresh batch there. A batch opened without seeds gets seeds derived
+    /// from <see cref="RemoteEnvOptions.MasterSeed"/>, the group and how often it opened, so replacements never replay
+    /// earlier episodes and two runs with the same master seed open the same streams.
+    /// </summary>
     public void Reset(ReadOnlySpan<long> seeds, Span<float> observations)
     {
         if (observations.Length != NumEnvs * _obs)
