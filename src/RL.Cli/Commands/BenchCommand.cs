@@ -21,7 +21,7 @@ public static class BenchCommand
         var envsPerWorker = new Option<int>("--envs-per-worker") { Description = "Envs per server (and per in-process thread), stepped as one batch.", DefaultValueFactory = _ => 16 };
         var seconds = new Option<double>("--seconds") { Description = "Length of each measurement.", DefaultValueFactory = _ => 3 };
         var repeats = new Option<int>("--repeats") { Description = "Measurements of each kind, interleaved; the medians are reported.", DefaultValueFactory = _ => 5 };
-        var warmup = new Option<double>("--warmup") { Description = "Seconds of stepping before measuring (JIT, caches).", DefaultValueFactory = _ => 1 };
+        var warmup = new Option<double>("--warmup") { Description = "Seconds of stepping on each side before measuring (JIT tiering in the client and the servers).", DefaultValueFactory = _ => 3 };
         var workerOptions = new EnvWorkerOptions();
 
         var env = new Command("env", "Env steps/s: with --workers, through gRPC next to in-process with as many threads, plus request latency p50/p99.")
