@@ -100,6 +100,7 @@ RLMJ_EXPORT int rlmj_step2(const mjModel* m, mjData* d) { GUARDED(mj_step2(m, d)
 RLMJ_EXPORT int rlmj_forward(const mjModel* m, mjData* d) { GUARDED(mj_forward(m, d)); return 0; }
 RLMJ_EXPORT int rlmj_kinematics(const mjModel* m, mjData* d) { GUARDED(mj_kinematics(m, d); mj_comPos(m, d)); return 0; }
 RLMJ_EXPORT int rlmj_solve_m(const mjModel* m, mjData* d, mjtNum* x, const mjtNum* y, int n) { GUARDED(mj_solveM(m, d, x, y, n)); return 0; }
+RLMJ_EXPORT int rlmj_full_m(const mjModel* m, mjData* d, mjtNum* dst) { GUARDED(mj_fullM(m, dst, d->qM)); return 0; }
 
 // Integer sizes of mjModel (nq, nv, nbody, ...) by name; -1 when the name is unknown.
 RLMJ_EXPORT int rlmj_model_int(const mjModel* m, const char* name) {
