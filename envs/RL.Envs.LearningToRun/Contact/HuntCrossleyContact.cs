@@ -59,16 +59,12 @@ public sealed class HuntCrossleyContact
         double dfdvy = -1.5 * Gait9dof18musc.GroundDissipation * fH;
         double tangent = -vx; // the tangential relative velocity (z is always 0 for this planar model)
         double vslip = Math.Abs(tangent);
-        double mu = 0, dmu = FrictionSlope(0);
-        if (vslip != 0)
-        {
-            mu = FrictionCoefficient(vslip);
-            dmu = FrictionSlope(vslip);
-            fx = f * mu * tangent / vslip;
-        }
+        double dmu = FrictionSlope(vslip);
+        if (vslip != 0) fx = f * FrictionCoefficient(vslip) * tangent / vslip;
         // ∂F/∂v at the contact point for the velocity-implicit step (friction is the stiffest term of the model).
-        double sign = vx > 0 ? 1 : vx < 0 ? -1 : 0;
-        s.AddPointDamping(body, px, py, -f * dmu, -mu * sign * dfdvy, 0, f > 0 ? dfdvy : 0);
+        // The small coupling of friction to the normal speed (through f) is left out, which keeps the step's
+        // matrix symmetric; it only changes how the step is linearised, not the forces.
+        s.AddPointDamping(body, px, py, f > 0 ? -f * dmu : 0, f > 0 ? dfdvy : 0);
         s.AddPointForce(body, px, py, fx, fy);
         GroundForce[2 * sphere] = fx;
         GroundForce[2 * sphere + 1] = fy;

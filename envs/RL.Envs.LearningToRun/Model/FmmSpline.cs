@@ -10,6 +10,7 @@ namespace RL.Envs.LearningToRun.Model;
 public sealed class FmmSpline
 {
     private readonly double[] _x, _y, _b, _c, _d;
+    private int _hint;
 
     public FmmSpline(double[] x, double[] y)
     {
@@ -101,6 +102,10 @@ public sealed class FmmSpline
     /// <summary>The knot interval [x_k, x_k+1] holding q (binary search; the last knot belongs to the last interval).</summary>
     private int Interval(double q)
     {
+        // Coordinates move little between calls: try the interval found last time first. The hint is a plain
+        // field, so a spline shared between threads may miss it but always returns the right interval.
+        int k = _hint;
+        if (k < _x.Length - 1 && q >= _x[k] && (q < _x[k + 1] || k == _x.Length - 2)) return k;
         int lo = 0, hi = _x.Length - 1;
         while (hi - lo > 1)
         {
@@ -108,6 +113,7 @@ public sealed class FmmSpline
             if (q >= _x[mid]) lo = mid;
             else hi = mid;
         }
+        _hint = lo;
         return lo;
     }
 }

@@ -163,14 +163,29 @@ public sealed class MuscleSet
 
             double l = FiberLength[m];
             double path = PathLength[m], speed = PathSpeed[m];
-            muscle.Evaluate(l, path, ac, ref _eval);
+            // One backward-Euler step against the path length extrapolated to the end of the substep; if the
+            // fiber equation is stiff at this state (λ·dt > 1), sub-cycle so the tendon force's average over the
+            // substep (the impulse the skeleton feels) is resolved.
+            double pathEnd = path + speed * dt;
+            muscle.Evaluate(l, pathEnd, ac, ref _eval);
             double lambda = -_eval.DFiberVelocity;
-            int cycles = lambda * dt > 1 ? (int)Math.Min(MaxSubcycles, Math.Ceiling(lambda * dt)) : 1;
-            double h = dt / cycles, forceSum = 0;
-            for (int c = 1; c <= cycles; c++)
+            double forceSum;
+            int cycles = 1;
+            if (lambda * dt <= 1)
             {
-                l = muscle.StepFiberLength(l, path + speed * h * c, ac, h, ref _eval);
-                forceSum += _eval.TendonForce;
+                l = muscle.StepFiberLength(l, pathEnd, ac, dt, ref _eval, evaluated: true);
+                forceSum = _eval.TendonForce;
+            }
+            else
+            {
+                cycles = (int)Math.Min(MaxSubcycles, Math.Ceiling(lambda * dt));
+                double h = dt / cycles;
+                forceSum = 0;
+                for (int c = 1; c <= cycles; c++)
+                {
+                    l = muscle.StepFiberLength(l, path + speed * h * c, ac, h, ref _eval);
+                    forceSum += _eval.TendonForce;
+                }
             }
             FiberLength[m] = l;
             double tension = muscle.MaxIsometricForce * forceSum / cycles;

@@ -104,7 +104,10 @@ public sealed class FaithfulSimulator : IDisposable
         state[k] = _skeleton.Data.Time;
     }
 
-    /// <summary>Restores a state taken by <see cref="GetState"/> (strengths and obstacles stay as they are).</summary>
+    /// <summary>
+    /// Restores a state taken by <see cref="GetState"/> (strengths and obstacles stay as they are). The knee slides
+    /// are put back on their splines, so a pose can be given by its coordinates alone.
+    /// </summary>
     public unsafe void SetState(ReadOnlySpan<double> state)
     {
         int k = 0;
@@ -113,6 +116,7 @@ public sealed class FaithfulSimulator : IDisposable
         for (int m = 0; m < MuscleSet.Count; m++) _muscles.Activation[m] = state[k++];
         for (int m = 0; m < MuscleSet.Count; m++) _muscles.FiberLength[m] = state[k++];
         _skeleton.Data.Time = state[k];
+        _skeleton.ProjectKnees();
         _skeleton.Data.Step1();
         _skeleton.UpdateVelocities();
         _muscles.UpdateGeometry(_skeleton);

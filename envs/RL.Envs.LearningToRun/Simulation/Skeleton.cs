@@ -37,11 +37,14 @@ public sealed unsafe class Skeleton : IDisposable
     private readonly double[] _fx = new double[BodyCount], _fy = new double[BodyCount], _mz = new double[BodyCount];
     private readonly double[] _extra = new double[Dofs];
 
-    // Implicit step work space: damping ∂f/∂v, dense M, its shifted LU, and the 4 knee rows (tx_r, ty_r, tx_l, ty_l).
-    private readonly double[] _damping = new double[Dofs * Dofs], _mass13 = new double[Dofs * Dofs], _lu = new double[Dofs * Dofs];
-    private readonly int[] _pivot = new int[Dofs], _pivot4 = new int[4];
-    private readonly double[] _jt = new double[4 * Dofs], _ainvJt = new double[4 * Dofs], _smooth = new double[Dofs], _x0 = new double[Dofs], _dv = new double[Dofs];
-    private readonly double[] _a = new double[16], _rhs = new double[4];
+    // Implicit step work space in one unmanaged block (no bounds checks or pinning on the hot path):
+    // damping D = ∂f/∂v, the matrix A = M − h·D and its Cholesky factor, the solutions x0 = A⁻¹·h·f and
+    // X = A⁻¹·J_cᵀ, and the 4×4 knee system. The knee rows are sparse: row r is e(slide_r) − s'_r·e(knee_r).
+    private const int MatrixSize = Dofs * Dofs;
+    private readonly double* _damping, _matrix, _x0, _columns, _dv, _small, _work;
+    private readonly int[] _rowSlide = new int[4], _rowKnee = new int[4];
+    private readonly double[] _rowSlope = new double[4], _rowRhs = new double[4], _mu = new double[4];
+    private bool _damped;
 
     public Skeleton(MjModel sharedModel)
     {
@@ -61,6 +64,17 @@ public sealed unsafe class Skeleton : IDisposable
             for (int k = 0; k < 3; k++) _comLocal[3 * b + k] = ipos[3 * b + k];
         }
         TotalMass = _mass.Sum();
+        int doubles = 2 * MatrixSize + 4 * Dofs + Dofs + Dofs + 16 + 2 * Dofs;
+        _damping = (double*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(doubles * sizeof(double)), 64);
+        System.Runtime.InteropServices.NativeMemory.Clear(_damping, (nuint)(doubles * sizeof(double)));
+        _matrix = _damping + MatrixSize;
+        _columns = _matrix + MatrixSize;
+        _x0 = _columns + 4 * Dofs;
+        _dv = _x0 + Dofs;
+        _small = _dv + Dofs;
+        _work = _small + 16;
+        _rowSlide[0] = KneeTxR; _rowSlide[1] = KneeTyR; _rowSlide[2] = KneeTxL; _rowSlide[3] = KneeTyL;
+        _rowKnee[0] = KneeR; _rowKnee[1] = KneeR; _rowKnee[2] = KneeL; _rowKnee[3] = KneeL;
     }
 
     public MjData Data => _data;
@@ -199,7 +213,8 @@ public sealed unsafe class Skeleton : IDisposable
         Array.Clear(_fy);
         Array.Clear(_mz);
         Array.Clear(_extra);
-        Array.Clear(_damping);
+        if (_damped) System.Runtime.InteropServices.NativeMemory.Clear(_damping, MatrixSize * sizeof(double));
+        _damped = false;
     }
 
     /// <summary>Adds a force (fx, fy) acting at world point (px, py) on a body.</summary>
@@ -218,6 +233,9 @@ public sealed unsafe class Skeleton : IDisposable
     {
         // Subtree sums, leaves first (bodies are ordered parent before child).
         Span<double> sfx = stackalloc double[BodyCount], sfy = stackalloc double[BodyCount], smz = stackalloc double[BodyCount];
+        sfx.Clear();
+        sfy.Clear();
+        smz.Clear();
         for (int b = BodyCount - 1; b >= 1; b--)
         {
             sfx[b] += _fx[b];
@@ -256,23 +274,32 @@ public sealed unsafe class Skeleton : IDisposable
 
     // --- velocity-implicit step with the knee coupling ---
 
-    /// <summary>Adds ∂f/∂v of a force acting at world point (px, py) on <paramref name="body"/> (K is the 2×2 derivative of the point force with respect to the point velocity).</summary>
-    public void AddPointDamping(int body, double px, double py, double kxx, double kxy, double kyx, double kyy)
+    /// <summary>
+    /// Adds ∂f/∂v of a force acting at world point (px, py) on <paramref name="body"/> whose x component depends on
+    /// the point's x velocity with slope <paramref name="kxx"/> and whose y component on its y velocity with slope
+    /// <paramref name="kyy"/> (both ≤ 0 for dissipative forces): D += Jᵀ·diag(kxx, kyy)·J.
+    /// </summary>
+    public void AddPointDamping(int body, double px, double py, double kxx, double kyy)
     {
         Span<int> dofs = stackalloc int[8];
         Span<double> jx = stackalloc double[8], jy = stackalloc double[8];
         int n = PointJacobian(body, px, py, dofs, jx, jy);
         for (int a = 0; a < n; a++)
         {
-            // Row a of Jᵀ K: (jx_a, jy_a) · K
-            double rx = jx[a] * kxx + jy[a] * kyx, ry = jx[a] * kxy + jy[a] * kyy;
+            double rx = jx[a] * kxx, ry = jy[a] * kyy;
             int row = dofs[a] * Dofs;
             for (int b = 0; b < n; b++) _damping[row + dofs[b]] += rx * jx[b] + ry * jy[b];
         }
+        _damped = true;
     }
 
     /// <summary>Adds ∂f_j/∂v_j of a generalized force on one dof (ligament damping).</summary>
-    public void AddDofDamping(int dof, double d) => _damping[dof * Dofs + dof] += d;
+    public void AddDofDamping(int dof, double d)
+    {
+        if (d == 0) return;
+        _damping[dof * Dofs + dof] += d;
+        _damped = true;
+    }
 
     /// <summary>∂p/∂q of a world point on a body: the dofs of its chain and the x, y columns.</summary>
     private int PointJacobian(int body, double px, double py, Span<int> dofs, Span<double> jx, Span<double> jy)
@@ -325,105 +352,134 @@ public sealed unsafe class Skeleton : IDisposable
         const int n = Dofs;
         double* bias = _data.QfrcBias;
         double* passive = _data.QfrcPassive;
-        fixed (double* m = _mass13) _data.FullM(m);
-        for (int j = 0; j < n; j++) _smooth[j] = _qfrc[j] + passive[j] - bias[j];
-        for (int i = 0; i < n * n; i++) _lu[i] = _mass13[i] - h * _damping[i];
-        Array.Clear(_jt);
-        FillRows(0, KneeTxR, KneeTyR, KneeR);
-        FillRows(2, KneeTxL, KneeTyL, KneeL);
-        LuFactor(_lu, _pivot, n);
-        // x0 = A⁻¹ h f; columns c = A⁻¹ J_cᵀ.
-        for (int j = 0; j < n; j++) _x0[j] = h * _smooth[j];
-        LuSolve(_lu, _pivot, _x0, n);
+        KneeRows(0, KneeR);
+        KneeRows(2, KneeL);
+        for (int j = 0; j < n; j++) _x0[j] = h * (_qfrc[j] + passive[j] - bias[j]);
+        NativeClear(_columns, 4 * n);
         for (int r = 0; r < 4; r++)
         {
-            for (int j = 0; j < n; j++) _ainvJt[r * n + j] = _jt[r * n + j];
-            LuSolve(_lu, _pivot, _ainvJt.AsSpan(r * n, n), n);
+            _columns[r * n + _rowSlide[r]] = 1;
+            _columns[r * n + _rowKnee[r]] = -_rowSlope[r];
         }
+        if (_damped)
+        {
+            // A = M − h·D is symmetric positive definite (D is a sum of dissipative, symmetric terms).
+            _data.FullM(_matrix);
+            for (int i = 0; i < MatrixSize; i++) _matrix[i] -= h * _damping[i];
+            // x0 and the 4 columns are contiguous: one factorisation, five solves, one native call.
+            if (!MuJoCoRuntime.SolveSpd(_matrix, n, _columns, 5))
+                throw new ArithmeticException("the implicit step's matrix M − h·D is not positive definite");
+        }
+        else
+        {
+            // No damping this substep (feet in the air, joints inside their limits): MuJoCo's own factorisation.
+            Buffer.MemoryCopy(_x0, _work, n * sizeof(double), n * sizeof(double));
+            _data.SolveM(_x0, _work, 1);
+            Buffer.MemoryCopy(_columns, _matrix, 4 * n * sizeof(double), 4 * n * sizeof(double));
+            _data.SolveM(_columns, _matrix, 4);
+        }
+        // The 4×4 system J_c·A⁻¹·J_cᵀ·μ = h·s''·q̇² − J_c·x0 (symmetric positive definite).
         for (int r = 0; r < 4; r++)
         {
-            double jx0 = 0;
-            for (int j = 0; j < n; j++) jx0 += _jt[r * n + j] * _x0[j];
-            _rhs[r] = h * _rhs[r] - jx0;
-            for (int c = 0; c < 4; c++)
+            int sr = _rowSlide[r], kr = _rowKnee[r];
+            double dr = _rowSlope[r];
+            _mu[r] = h * _rowRhs[r] - (_x0[sr] - dr * _x0[kr]);
+            for (int c = 0; c <= r; c++)
             {
-                double s = 0;
-                for (int j = 0; j < n; j++) s += _jt[r * n + j] * _ainvJt[c * n + j];
-                _a[r * 4 + c] = s;
+                double* col = _columns + c * n;
+                double v = col[sr] - dr * col[kr];
+                _small[r * 4 + c] = v;
+                _small[c * 4 + r] = v;
             }
         }
-        LuFactor(_a, _pivot4, 4);
-        LuSolve(_a, _pivot4, _rhs, 4);
+        Cholesky(_small, 4);
+        fixed (double* mu = _mu) CholeskySolve(_small, mu, 4);
         for (int j = 0; j < n; j++)
         {
             double dv = _x0[j];
-            for (int r = 0; r < 4; r++) dv += _ainvJt[r * n + j] * _rhs[r];
+            for (int r = 0; r < 4; r++) dv += _columns[r * n + j] * _mu[r];
             _dv[j] = dv;
         }
+        // M·Δv/h = f + Jᵀμ/h + D·Δv, so the force that makes MuJoCo's qacc equal Δv/h is qfrc + Jᵀμ/h + D·Δv.
+        double invH = 1 / h;
+        for (int r = 0; r < 4; r++)
+        {
+            _qfrc[_rowSlide[r]] += _mu[r] * invH;
+            _qfrc[_rowKnee[r]] -= _rowSlope[r] * _mu[r] * invH;
+        }
+        if (_damped)
+            for (int i = 0; i < n; i++)
+            {
+                double* row = _damping + i * n;
+                double sum = 0;
+                for (int j = 0; j < n; j++) sum += row[j] * _dv[j];
+                _qfrc[i] += sum;
+            }
+    }
+
+    /// <summary>The two spline rows of one knee: slopes s'(q) and right-hand sides s''(q)·q̇² (splines evaluated by the last projection).</summary>
+    private void KneeRows(int row, int knee)
+    {
+        int side = row / 2;
+        if (_qpos[knee] != _splineAt[side]) EvaluateKneeSplines(side, knee);
+        double qd = _qvel[knee];
+        _rowSlope[row] = _spline[side * 6 + 1];
+        _rowRhs[row] = _spline[side * 6 + 2] * qd * qd;
+        _rowSlope[row + 1] = _spline[side * 6 + 4];
+        _rowRhs[row + 1] = _spline[side * 6 + 5] * qd * qd;
+    }
+
+    // tx, tx', tx'', ty, ty', ty'' of each knee at the angle _splineAt[side]; the projection after a step and the
+    // constraint rows of the next step need them at the same angle.
+    private readonly double[] _spline = new double[12];
+    private readonly double[] _splineAt = { double.NaN, double.NaN };
+
+    private void EvaluateKneeSplines(int side, int knee)
+    {
+        double q = _qpos[knee];
+        _spline[side * 6] = Gait9dof18musc.KneeTx.Evaluate(q, out _spline[side * 6 + 1], out _spline[side * 6 + 2]);
+        _spline[side * 6 + 3] = Gait9dof18musc.KneeTy.Evaluate(q, out _spline[side * 6 + 4], out _spline[side * 6 + 5]);
+        _splineAt[side] = q;
+    }
+
+    private static void NativeClear(double* p, int count) => System.Runtime.InteropServices.NativeMemory.Clear(p, (nuint)(count * sizeof(double)));
+
+    /// <summary>In-place Cholesky factorisation (lower triangle) of a symmetric positive definite n×n row-major matrix.</summary>
+    private static void Cholesky(double* a, int n)
+    {
+        for (int j = 0; j < n; j++)
+        {
+            double* rj = a + j * n;
+            double d = rj[j];
+            for (int k = 0; k < j; k++) d -= rj[k] * rj[k];
+            if (!(d > 0)) throw new ArithmeticException($"implicit step matrix is not positive definite (pivot {j} = {d})");
+            d = Math.Sqrt(d);
+            rj[j] = d;
+            double inv = 1 / d;
+            for (int i = j + 1; i < n; i++)
+            {
+                double* ri = a + i * n;
+                double sum = ri[j];
+                for (int k = 0; k < j; k++) sum -= ri[k] * rj[k];
+                ri[j] = sum * inv;
+            }
+        }
+    }
+
+    private static void CholeskySolve(double* l, double* b, int n)
+    {
         for (int i = 0; i < n; i++)
         {
-            double s = 0;
-            for (int j = 0; j < n; j++) s += _mass13[i * n + j] * _dv[j];
-            _qfrc[i] = s / h - passive[i] + bias[i];
-        }
-    }
-
-    private void FillRows(int row, int tx, int ty, int knee)
-    {
-        double q = _qpos[knee], qd = _qvel[knee];
-        Gait9dof18musc.KneeTx.Evaluate(q, out double dx1, out double dx2);
-        Gait9dof18musc.KneeTy.Evaluate(q, out double dy1, out double dy2);
-        _jt[row * Dofs + tx] = 1;
-        _jt[row * Dofs + knee] = -dx1;
-        _rhs[row] = dx2 * qd * qd;
-        _jt[(row + 1) * Dofs + ty] = 1;
-        _jt[(row + 1) * Dofs + knee] = -dy1;
-        _rhs[row + 1] = dy2 * qd * qd;
-    }
-
-    /// <summary>In-place LU factorisation with partial pivoting of an n×n row-major matrix.</summary>
-    private static void LuFactor(Span<double> a, Span<int> pivot, int n)
-    {
-        for (int k = 0; k < n; k++)
-        {
-            int p = k;
-            double best = Math.Abs(a[k * n + k]);
-            for (int i = k + 1; i < n; i++)
-            {
-                double v = Math.Abs(a[i * n + k]);
-                if (v > best) (best, p) = (v, i);
-            }
-            pivot[k] = p;
-            if (p != k)
-                for (int j = 0; j < n; j++) (a[k * n + j], a[p * n + j]) = (a[p * n + j], a[k * n + j]);
-            double d = a[k * n + k];
-            for (int i = k + 1; i < n; i++)
-            {
-                double f = a[i * n + k] /= d;
-                if (f == 0) continue;
-                for (int j = k + 1; j < n; j++) a[i * n + j] -= f * a[k * n + j];
-            }
-        }
-    }
-
-    private static void LuSolve(ReadOnlySpan<double> lu, ReadOnlySpan<int> pivot, Span<double> b, int n)
-    {
-        for (int k = 0; k < n; k++)
-        {
-            int p = pivot[k];
-            if (p != k) (b[k], b[p]) = (b[p], b[k]);
-        }
-        for (int i = 1; i < n; i++)
-        {
-            double s = b[i];
-            for (int j = 0; j < i; j++) s -= lu[i * n + j] * b[j];
-            b[i] = s;
+            double* ri = l + i * n;
+            double sum = b[i];
+            for (int k = 0; k < i; k++) sum -= ri[k] * b[k];
+            b[i] = sum / ri[i];
         }
         for (int i = n - 1; i >= 0; i--)
         {
-            double s = b[i];
-            for (int j = i + 1; j < n; j++) s -= lu[i * n + j] * b[j];
-            b[i] = s / lu[i * n + i];
+            double sum = b[i];
+            for (int k = i + 1; k < n; k++) sum -= l[k * n + i] * b[k];
+            b[i] = sum / l[i * n + i];
         }
     }
 
@@ -436,12 +492,22 @@ public sealed unsafe class Skeleton : IDisposable
 
     private void Project(int tx, int ty, int knee)
     {
-        double q = _qpos[knee], qd = _qvel[knee];
-        _qpos[tx] = Gait9dof18musc.KneeTx.Evaluate(q, out double dx, out _);
-        _qpos[ty] = Gait9dof18musc.KneeTy.Evaluate(q, out double dy, out _);
-        _qvel[tx] = dx * qd;
-        _qvel[ty] = dy * qd;
+        int side = knee == KneeR ? 0 : 1;
+        EvaluateKneeSplines(side, knee);
+        double qd = _qvel[knee];
+        _qpos[tx] = _spline[side * 6];
+        _qpos[ty] = _spline[side * 6 + 3];
+        _qvel[tx] = _spline[side * 6 + 1] * qd;
+        _qvel[ty] = _spline[side * 6 + 4] * qd;
     }
 
-    public void Dispose() => _data.Dispose();
+    private bool _disposed;
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _data.Dispose();
+        System.Runtime.InteropServices.NativeMemory.AlignedFree(_damping);
+    }
 }
