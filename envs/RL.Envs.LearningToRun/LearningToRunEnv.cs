@@ -140,6 +140,9 @@ public sealed class LearningToRunEnv : IEnv
             terminated ? EndReason.Terminated : truncated ? EndReason.TimeLimit : EndReason.None, clipped);
     }
 
+    private static readonly int[] ObservedJoints = { Skeleton.HipR, Skeleton.KneeR, Skeleton.AnkleR, Skeleton.HipL, Skeleton.KneeL, Skeleton.AnkleL };
+    private static readonly int[] ObservedBodies = { Skeleton.Head, Skeleton.Pelvis, Skeleton.Torso, Skeleton.ToesL, Skeleton.ToesR, Skeleton.TalusL, Skeleton.TalusR };
+
     /// <summary>The 41 values of RunEnv.get_observation for the current state.</summary>
     private unsafe void Observe()
     {
@@ -153,11 +156,10 @@ public sealed class LearningToRunEnv : IEnv
         o[3] = v[Skeleton.PelvisTilt];
         o[4] = v[Skeleton.PelvisTx];
         o[5] = v[Skeleton.PelvisTy];
-        int[] joints = { Skeleton.HipR, Skeleton.KneeR, Skeleton.AnkleR, Skeleton.HipL, Skeleton.KneeL, Skeleton.AnkleL };
         for (int i = 0; i < 6; i++)
         {
-            o[6 + i] = q[joints[i]];
-            o[12 + i] = v[joints[i]];
+            o[6 + i] = q[ObservedJoints[i]];
+            o[12 + i] = v[ObservedJoints[i]];
         }
         // The whole-model centre of mass includes the locked 1e-4 kg obstacle bodies (one per slot).
         s.CenterOfMass(out double cx, out double cy, out double cvx, out double cvy);
@@ -176,11 +178,10 @@ public sealed class LearningToRunEnv : IEnv
         o[19] = sy / total;
         o[20] = m * cvx / total;
         o[21] = m * cvy / total;
-        int[] bodies = { Skeleton.Head, Skeleton.Pelvis, Skeleton.Torso, Skeleton.ToesL, Skeleton.ToesR, Skeleton.TalusL, Skeleton.TalusR };
-        for (int i = 0; i < bodies.Length; i++)
+        for (int i = 0; i < ObservedBodies.Length; i++)
         {
-            o[22 + 2 * i] = s.X(bodies[i]);
-            o[23 + 2 * i] = s.Y(bodies[i]);
+            o[22 + 2 * i] = s.X(ObservedBodies[i]);
+            o[23 + 2 * i] = s.Y(ObservedBodies[i]);
         }
         o[36] = _course.Strength[Options.LeftPsoasIndex];
         o[37] = _course.Strength[ObstacleCourse.RightPsoas];

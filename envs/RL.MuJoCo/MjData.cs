@@ -99,6 +99,15 @@ public sealed unsafe class MjData : IDisposable
     /// <summary>x = M⁻¹ y for <paramref name="n"/> vectors of length nv, using the factorisation of the last step1/forward.</summary>
     public void SolveM(double* x, double* y, int n) => Check(Native.rlmj_solve_m(Model.Handle, Handle, x, y, n), "mj_solveM");
 
+    /// <summary>
+    /// Solves (M − h·D)·x = b for <paramref name="count"/> right-hand sides stored contiguously in
+    /// <paramref name="rhs"/> (overwritten), with M the mass matrix of the last step1/forward and D a dense nv×nv
+    /// row-major matrix; <paramref name="work"/> (nv×nv) receives the factor. Returns false when M − h·D is not
+    /// positive definite.
+    /// </summary>
+    public bool SolveShiftedMass(double* damping, double h, double* work, double* rhs, int count) =>
+        Native.rlmj_implicit_solve(Model.Handle, Handle, damping, h, work, rhs, count) == Model.Nv;
+
     /// <summary>The dense nv×nv mass matrix (row-major) of the last step1/forward.</summary>
     public void FullM(double* dst) => Check(Native.rlmj_full_m(Model.Handle, Handle, dst), "mj_fullM");
 

@@ -281,14 +281,15 @@ public sealed unsafe class Skeleton : IDisposable
     /// </summary>
     public void AddPointDamping(int body, double px, double py, double kxx, double kyy)
     {
-        Span<int> dofs = stackalloc int[8];
-        Span<double> jx = stackalloc double[8], jy = stackalloc double[8];
-        int n = PointJacobian(body, px, py, dofs, jx, jy);
+        int* dofs = stackalloc int[8];
+        double* jx = stackalloc double[8];
+        double* jy = stackalloc double[8];
+        int n = PointJacobian(body, px, py, new Span<int>(dofs, 8), new Span<double>(jx, 8), new Span<double>(jy, 8));
         for (int a = 0; a < n; a++)
         {
             double rx = jx[a] * kxx, ry = jy[a] * kyy;
-            int row = dofs[a] * Dofs;
-            for (int b = 0; b < n; b++) _damping[row + dofs[b]] += rx * jx[b] + ry * jy[b];
+            double* row = _damping + dofs[a] * Dofs;
+            for (int b = 0; b < n; b++) row[dofs[b]] += rx * jx[b] + ry * jy[b];
         }
         _damped = true;
     }
@@ -364,10 +365,8 @@ public sealed unsafe class Skeleton : IDisposable
         if (_damped)
         {
             // A = M − h·D is symmetric positive definite (D is a sum of dissipative, symmetric terms).
-            _data.FullM(_matrix);
-            for (int i = 0; i < MatrixSize; i++) _matrix[i] -= h * _damping[i];
-            // x0 and the 4 columns are contiguous: one factorisation, five solves, one native call.
-            if (!MuJoCoRuntime.SolveSpd(_matrix, n, _columns, 5))
+            // x0 and the 4 columns are contiguous: M − h·D, one factorisation, five solves, one native call.
+            if (!_data.SolveShiftedMass(_damping, h, _matrix, _columns, 5))
                 throw new ArithmeticException("the implicit step's matrix M − h·D is not positive definite");
         }
         else

@@ -111,6 +111,16 @@ RLMJ_EXPORT int rlmj_spd_solve(mjtNum* mat, int n, mjtNum* rhs, int count) {
   return rank;
 }
 
+// The velocity-implicit step of RL.Envs.LearningToRun in one call: work = M − h·D (M from the last mj_step1),
+// Cholesky-factored in place, then solved for `count` right-hand sides stored contiguously in `rhs`.
+// Returns the rank (nv when M − h·D is positive definite).
+RLMJ_EXPORT int rlmj_implicit_solve(const mjModel* m, mjData* d, const mjtNum* damping, mjtNum h, mjtNum* work, mjtNum* rhs, int count) {
+  int nv = m->nv;
+  mj_fullM(m, work, d->qM);
+  for (int i = 0; i < nv * nv; i++) work[i] -= h * damping[i];
+  return rlmj_spd_solve(work, nv, rhs, count);
+}
+
 RLMJ_EXPORT int rlmj_full_m(const mjModel* m, mjData* d, mjtNum* dst) { GUARDED(mj_fullM(m, dst, d->qM)); return 0; }
 
 // Integer sizes of mjModel (nq, nv, nbody, ...) by name; -1 when the name is unknown.
