@@ -65,6 +65,9 @@ public sealed class LearningToRunEnv : IEnv
     /// <summary>The current episode's obstacles (sorted) and muscle strength factors.</summary>
     public CourseLayout Course => _course;
 
+    /// <summary>The obstacle spheres the simulator collides with (one per slot; cleared slots at (0, −0.1)).</summary>
+    public ReadOnlySpan<ObstacleBody> ObstacleBodies => _slots;
+
     /// <summary>The last observation in double precision (the float buffer is its rounding).</summary>
     public ReadOnlySpan<double> ObservationDouble => _obs;
 

@@ -128,3 +128,34 @@ public class CourseTests
         Assert.Throws<ArgumentOutOfRangeException>(() => env.Reset(1L << 32, new float[41]));
     }
 }
+
+public class ObstacleRadiusTests
+{
+    [Test]
+    public void DocumentedRadiusCollidesAsReported()
+    {
+        using var env = new LearningToRunEnv(new LearningToRunOptions { MaxObstacles = 5 });
+        env.Reset(0, new float[41]);
+        var bodies = env.ObstacleBodies.ToArray();
+        Assert.That(bodies, Has.Length.EqualTo(5), "difficulty > 0 fills every slot (3 near ones, then the extras)");
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.That(bodies[i].Radius, Is.EqualTo(env.Course.Obstacles[i].R));
+            Assert.That(bodies[i].Stiffness, Is.EqualTo(1e6 / env.Course.Obstacles[i].R).Within(1e-6));
+            Assert.That((bodies[i].X, bodies[i].Y), Is.EqualTo((env.Course.Obstacles[i].X, env.Course.Obstacles[i].Y)));
+        }
+        using var flat = new LearningToRunEnv(new LearningToRunOptions { Difficulty = 0, MaxObstacles = 3 });
+        flat.Reset(0, new float[41]);
+        Assert.That(flat.ObstacleBodies.ToArray().Select(b => (b.X, b.Y, b.Radius)), Is.All.EqualTo((0.0, -0.1, 0.0001)), "cleared slots at difficulty 0");
+    }
+
+    [Test]
+    public void LegacyRadiusFreezesEveryObstacleAtPointOne()
+    {
+        using var env = new LearningToRunEnv(new LearningToRunOptions { MaxObstacles = 5, ObstacleRadius = ObstacleRadiusMode.Legacy });
+        var obs = new float[41];
+        env.Reset(0, obs);
+        Assert.That(env.ObstacleBodies.ToArray().Select(b => (b.Radius, b.Stiffness)), Is.All.EqualTo((0.1, 1e7)));
+        Assert.That(obs[40], Is.EqualTo((float)0.07877595995843199), "the observation still reports the drawn radius");
+    }
+}

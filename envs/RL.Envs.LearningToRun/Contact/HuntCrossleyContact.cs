@@ -37,7 +37,10 @@ public sealed class HuntCrossleyContact
         for (int i = 0; i < 4; i++)
         {
             int body = SphereBody[i];
-            s.PointToWorld(body, Gait9dof18musc.FootSphereX, Gait9dof18musc.FootSphereY, 0, out double cx, out double cy, out double cz);
+            ref readonly Skeleton.Frame f = ref s.Frames[body];
+            double cx = f.X + f.Cos * Gait9dof18musc.FootSphereX - f.Sin * Gait9dof18musc.FootSphereY;
+            double cy = f.Y + f.Sin * Gait9dof18musc.FootSphereX + f.Cos * Gait9dof18musc.FootSphereY;
+            double cz = f.Z;
             Ground(s, i, body, cx, cy);
             for (int o = 0; o < obstacles.Length; o++) Obstacle(s, body, cx, cy, cz, obstacles[o]);
         }

@@ -38,6 +38,7 @@ public sealed class MuscleSet
     private readonly int[] _activeBody = new int[Count * MaxPoints];
     private readonly double[] _px = new double[Count * MaxPoints], _py = new double[Count * MaxPoints], _pz = new double[Count * MaxPoints];
     private readonly double[] _dx = new double[Count * MaxPoints], _dy = new double[Count * MaxPoints];
+    private readonly double[] _ux = new double[Count * MaxPoints], _uy = new double[Count * MaxPoints]; // segment k → k+1 (x, y of the 3D unit vector)
     private readonly int[] _movingDof = new int[Count * MaxPoints];
     private ThelenMuscle.Evaluation _eval;
 
@@ -90,12 +91,13 @@ public sealed class MuscleSet
     {
         double* q = s.Qpos;
         double* qd = s.Qvel;
+        var frames = s.Frames;
         for (int m = 0; m < Count; m++)
         {
             var path = _paths[m];
             int n = 0, o = m * MaxPoints;
             double length = 0, speed = 0;
-            double prevVx = 0, prevVy = 0;
+            double prevX = 0, prevY = 0, prevZ = 0, prevVx = 0, prevVy = 0;
             for (int k = 0; k < path.Length; k++)
             {
                 ref readonly Point p = ref path[k];
@@ -111,8 +113,11 @@ public sealed class MuscleSet
                     lx = p.SplineX!.Evaluate(q[p.Dof], out dlx, out _);
                     ly = p.SplineY!.Evaluate(q[p.Dof], out dly, out _);
                 }
-                s.PointToWorld(p.Body, lx, ly, p.Z, out double wx, out double wy, out double wz);
-                s.PointVelocity(p.Body, wx, wy, out double vx, out double vy);
+                // Planar pose: rotation about z by the body's angle; z only carries the point's offset.
+                ref readonly Skeleton.Frame f = ref frames[p.Body];
+                double rx = f.Cos * lx - f.Sin * ly, ry = f.Sin * lx + f.Cos * ly;
+                double wx = f.X + rx, wy = f.Y + ry, wz = f.Z + p.Z;
+                double vx = f.Vx - f.Omega * ry, vy = f.Vy + f.Omega * rx;
                 int i = o + n;
                 _activeBody[i] = p.Body;
                 _px[i] = wx;
@@ -120,7 +125,7 @@ public sealed class MuscleSet
                 _pz[i] = wz;
                 if (p.Kind == PathPointKind.Moving)
                 {
-                    s.VectorToWorld(p.Body, dlx, dly, out double gx, out double gy);
+                    double gx = f.Cos * dlx - f.Sin * dly, gy = f.Sin * dlx + f.Cos * dly;
                     _dx[i] = gx;
                     _dy[i] = gy;
                     _movingDof[i] = p.Dof;
@@ -130,13 +135,15 @@ public sealed class MuscleSet
                 else _movingDof[i] = -1;
                 if (n > 0)
                 {
-                    double sx = wx - _px[i - 1], sy = wy - _py[i - 1], sz = wz - _pz[i - 1];
+                    double sx = wx - prevX, sy = wy - prevY, sz = wz - prevZ;
                     double len = Math.Sqrt(sx * sx + sy * sy + sz * sz);
+                    double inv = 1 / len;
                     length += len;
-                    speed += (sx * (vx - prevVx) + sy * (vy - prevVy)) / len;
+                    _ux[i - 1] = sx * inv;
+                    _uy[i - 1] = sy * inv;
+                    speed += (sx * (vx - prevVx) + sy * (vy - prevVy)) * inv;
                 }
-                prevVx = vx;
-                prevVy = vy;
+                (prevX, prevY, prevZ, prevVx, prevVy) = (wx, wy, wz, vx, vy);
                 n++;
             }
             _activeCount[m] = n;
@@ -201,9 +208,7 @@ public sealed class MuscleSet
         {
             int i = o + k, j = i + 1;
             if (_activeBody[i] == _activeBody[j]) continue; // internal to one body (OpenSim skips these too)
-            double sx = _px[j] - _px[i], sy = _py[j] - _py[i], sz = _pz[j] - _pz[i];
-            double len = Math.Sqrt(sx * sx + sy * sy + sz * sz);
-            double fx = tension * sx / len, fy = tension * sy / len;
+            double fx = tension * _ux[i], fy = tension * _uy[i];
             s.AddPointForce(_activeBody[i], _px[i], _py[i], fx, fy);
             s.AddPointForce(_activeBody[j], _px[j], _py[j], -fx, -fy);
             // A moving point also does work through its own motion in the body: dP/dq · F on its coordinate.

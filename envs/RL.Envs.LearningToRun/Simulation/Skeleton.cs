@@ -33,6 +33,15 @@ public sealed unsafe class Skeleton : IDisposable
     // Per body: origin velocity (x, y) and angular velocity about z, computed by UpdateVelocities.
     public readonly double[] Vx = new double[BodyCount], Vy = new double[BodyCount], Omega = new double[BodyCount];
 
+    /// <summary>A body's pose and velocity in the plane: every rotation of this model is about z.</summary>
+    public struct Frame
+    {
+        public double X, Y, Z, Cos, Sin, Vx, Vy, Omega;
+    }
+
+    /// <summary>Pose and velocity of every body, refreshed by <see cref="UpdateVelocities"/> after each mj_step1.</summary>
+    public readonly Frame[] Frames = new Frame[BodyCount];
+
     // Per body: accumulated point forces (x, y) and moment about the world origin (z).
     private readonly double[] _fx = new double[BodyCount], _fy = new double[BodyCount], _mz = new double[BodyCount];
     private readonly double[] _extra = new double[Dofs];
@@ -173,6 +182,18 @@ public sealed unsafe class Skeleton : IDisposable
         Chain(ToesL, CalcnL, 0);
         Chain(Torso, Pelvis, 0);
         Chain(Head, Torso, 0);
+        for (int b = 0; b < BodyCount; b++)
+        {
+            ref Frame f = ref Frames[b];
+            f.X = _xpos[3 * b];
+            f.Y = _xpos[3 * b + 1];
+            f.Z = _xpos[3 * b + 2];
+            f.Cos = _xmat[9 * b];
+            f.Sin = _xmat[9 * b + 3];
+            f.Vx = Vx[b];
+            f.Vy = Vy[b];
+            f.Omega = Omega[b];
+        }
     }
 
     private void Chain(int body, int parent, double jointRate)
