@@ -100,13 +100,14 @@ public sealed unsafe class MjData : IDisposable
     public void SolveM(double* x, double* y, int n) => Check(Native.rlmj_solve_m(Model.Handle, Handle, x, y, n), "mj_solveM");
 
     /// <summary>
-    /// Solves (M − h·D)·x = b for <paramref name="count"/> right-hand sides stored contiguously in
-    /// <paramref name="rhs"/> (overwritten), with M the mass matrix of the last step1/forward and D a dense nv×nv
-    /// row-major matrix; <paramref name="work"/> (nv×nv) receives the factor. Returns false when M − h·D is not
-    /// positive definite.
+    /// Solves (M − h·D)·x = b for <paramref name="count"/> right-hand sides stored contiguously in <paramref name="rhs"/>
+    /// (overwritten), with M the mass matrix of the last step1/forward and D in MuJoCo's sparse inertia layout
+    /// (nM values at dof_Madr, each dof's row listing itself and its ancestors); A = M − h·D is factored with the
+    /// tree-sparse L'·D·L algorithm MuJoCo uses for M (no fill-in).
+    /// <paramref name="factor"/> (nM) receives the factor. Returns false when a pivot is not positive.
     /// </summary>
-    public bool SolveShiftedMass(double* damping, double h, double* work, double* rhs, int count) =>
-        Native.rlmj_implicit_solve(Model.Handle, Handle, damping, h, work, rhs, count) == Model.Nv;
+    public bool SolveShiftedMassSparse(double* damping, double h, double* factor, double* rhs, int count) =>
+        Native.rlmj_implicit_solve_sparse(Model.Handle, Handle, damping, h, factor, rhs, count) == 0;
 
     /// <summary>The dense nv×nv mass matrix (row-major) of the last step1/forward.</summary>
     public void FullM(double* dst) => Check(Native.rlmj_full_m(Model.Handle, Handle, dst), "mj_fullM");

@@ -283,8 +283,8 @@ public sealed class ThelenMuscle
     public double StepFiberLength(double l0, double path, double a, double dt, ref Evaluation e, bool evaluated = false)
     {
         // m; Newton converges quadratically, so after the last step (applied with its first-order force correction)
-        // the fiber length is accurate to ~tol²/(curvature scale ~1 cm) ≈ 1e-12 m.
-        const double tolerance = 1e-7;
+        // the fiber length is accurate to ~tol²/(curvature scale ~1 cm) ≈ 1e-10 m.
+        const double tolerance = 1e-6;
         double l = l0;
         if (!evaluated) Evaluate(l, path, a, ref e);
         double floor = Math.Max(MinimumFiberLength, 1e-6);

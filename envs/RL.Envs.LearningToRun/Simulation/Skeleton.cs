@@ -49,7 +49,9 @@ public sealed unsafe class Skeleton : IDisposable
     // Implicit step work space in one unmanaged block (no bounds checks or pinning on the hot path):
     // damping D = ∂f/∂v, the matrix A = M − h·D and its Cholesky factor, the solutions x0 = A⁻¹·h·f and
     // X = A⁻¹·J_cᵀ, and the 4×4 knee system. The knee rows are sparse: row r is e(slide_r) − s'_r·e(knee_r).
-    private const int MatrixSize = Dofs * Dofs;
+    private readonly int _nM;
+    private readonly int[] _madr = new int[Dofs];
+    private readonly int* _parent;
     private readonly double* _damping, _matrix, _x0, _columns, _dv, _small, _work;
     private readonly int[] _rowSlide = new int[4], _rowKnee = new int[4];
     private readonly double[] _rowSlope = new double[4], _rowRhs = new double[4], _mu = new double[4];
@@ -73,11 +75,15 @@ public sealed unsafe class Skeleton : IDisposable
             for (int k = 0; k < 3; k++) _comLocal[3 * b + k] = ipos[3 * b + k];
         }
         TotalMass = _mass.Sum();
-        int doubles = 2 * MatrixSize + 4 * Dofs + Dofs + Dofs + 16 + 2 * Dofs;
+        _nM = _model.NM;
+        int* madr = _model.Ints("dof_Madr");
+        _parent = _model.Ints("dof_parentid");
+        for (int j = 0; j < Dofs; j++) _madr[j] = madr[j];
+        int doubles = 2 * _nM + 4 * Dofs + Dofs + Dofs + 16 + 2 * Dofs;
         _damping = (double*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(doubles * sizeof(double)), 64);
         System.Runtime.InteropServices.NativeMemory.Clear(_damping, (nuint)(doubles * sizeof(double)));
-        _matrix = _damping + MatrixSize;
-        _columns = _matrix + MatrixSize;
+        _matrix = _damping + _nM;
+        _columns = _matrix + _nM;
         _x0 = _columns + 4 * Dofs;
         _dv = _x0 + Dofs;
         _small = _dv + Dofs;
@@ -234,7 +240,7 @@ public sealed unsafe class Skeleton : IDisposable
         Array.Clear(_fy);
         Array.Clear(_mz);
         Array.Clear(_extra);
-        if (_damped) System.Runtime.InteropServices.NativeMemory.Clear(_damping, MatrixSize * sizeof(double));
+        if (_damped) System.Runtime.InteropServices.NativeMemory.Clear(_damping, (nuint)(_nM * sizeof(double)));
         _damped = false;
     }
 
@@ -306,11 +312,14 @@ public sealed unsafe class Skeleton : IDisposable
         double* jx = stackalloc double[8];
         double* jy = stackalloc double[8];
         int n = PointJacobian(body, px, py, new Span<int>(dofs, 8), new Span<double>(jx, 8), new Span<double>(jy, 8));
+        // The Jacobian's dofs are one root-to-leaf chain, so the ancestors of dofs[a] are dofs[a−1], …, dofs[0]:
+        // exactly the order of row dofs[a] in MuJoCo's sparse layout (itself, parent, grandparent, …). Only that
+        // lower half is stored; D is symmetric.
         for (int a = 0; a < n; a++)
         {
             double rx = jx[a] * kxx, ry = jy[a] * kyy;
-            double* row = _damping + dofs[a] * Dofs;
-            for (int b = 0; b < n; b++) row[dofs[b]] += rx * jx[b] + ry * jy[b];
+            double* row = _damping + _madr[dofs[a]];
+            for (int t = 0; t <= a; t++) row[t] += rx * jx[a - t] + ry * jy[a - t];
         }
         _damped = true;
     }
@@ -319,7 +328,7 @@ public sealed unsafe class Skeleton : IDisposable
     public void AddDofDamping(int dof, double d)
     {
         if (d == 0) return;
-        _damping[dof * Dofs + dof] += d;
+        _damping[_madr[dof]] += d;
         _damped = true;
     }
 
@@ -386,8 +395,8 @@ public sealed unsafe class Skeleton : IDisposable
         if (_damped)
         {
             // A = M − h·D is symmetric positive definite (D is a sum of dissipative, symmetric terms).
-            // x0 and the 4 columns are contiguous: M − h·D, one factorisation, five solves, one native call.
-            if (!_data.SolveShiftedMass(_damping, h, _matrix, _columns, 5))
+            // x0 and the 4 columns are contiguous: M − h·D, one tree-sparse factorisation, five solves, one native call.
+            if (!_data.SolveShiftedMassSparse(_damping, h, _matrix, _columns, 5))
                 throw new ArithmeticException("the implicit step's matrix M − h·D is not positive definite");
         }
         else
@@ -428,13 +437,21 @@ public sealed unsafe class Skeleton : IDisposable
             _qfrc[_rowKnee[r]] -= _rowSlope[r] * _mu[r] * invH;
         }
         if (_damped)
+        {
+            // D·Δv from the stored lower half: entry (i, j), j an ancestor of i, acts on both i and j.
+            int* parent = _parent;
             for (int i = 0; i < n; i++)
             {
-                double* row = _damping + i * n;
-                double sum = 0;
-                for (int j = 0; j < n; j++) sum += row[j] * _dv[j];
-                _qfrc[i] += sum;
+                double* row = _damping + _madr[i];
+                _qfrc[i] += row[0] * _dv[i];
+                int t = 1;
+                for (int j = parent[i]; j >= 0; j = parent[j], t++)
+                {
+                    _qfrc[i] += row[t] * _dv[j];
+                    _qfrc[j] += row[t] * _dv[i];
+                }
             }
+        }
     }
 
     /// <summary>The two spline rows of one knee: slopes s'(q) and right-hand sides s''(q)·q̇² (splines evaluated by the last projection).</summary>
