@@ -1,4 +1,5 @@
 using RL.Envs.Classic;
+using RL.Envs.LearningToRun;
 using RL.Envs.Server.Fakes;
 
 namespace RL.Envs.Server;
@@ -17,7 +18,6 @@ public static class EnvCatalog
         registry.Register("Fault", o => new FaultEnv(FaultEnvSettings.Read(o), serverSlot),
             "Fault-injection fake simulator (reliability.md §3): options obs_size, action_size, max_steps, terminate_prob, work (busy iterations per step), " +
             "delay_ms, crash_after_steps, crash_prob, hang_after_steps, hang_in_init, throw_after_steps, nan_obs_prob, inf_reward_prob, sim_error_prob, fail_slots, fault_seed.");
-        // The Learning-to-Run env ("L2R", envs/RL.Envs.LearningToRun) registers here when it lands.
-        return registry;
+        return LearningToRunCatalog.Register(registry);
     }
 }

@@ -99,6 +99,19 @@ public sealed unsafe class MjData : IDisposable
     /// <summary>x = M⁻¹ y for <paramref name="n"/> vectors of length nv, using the factorisation of the last step1/forward.</summary>
     public void SolveM(double* x, double* y, int n) => Check(Native.rlmj_solve_m(Model.Handle, Handle, x, y, n), "mj_solveM");
 
+    /// <summary>
+    /// Solves (M − h·D)·x = b for <paramref name="count"/> right-hand sides stored contiguously in <paramref name="rhs"/>
+    /// (overwritten), with M the mass matrix of the last step1/forward and D in MuJoCo's sparse inertia layout
+    /// (nM values at dof_Madr, each dof's row listing itself and its ancestors); A = M − h·D is factored with the
+    /// tree-sparse L'·D·L algorithm MuJoCo uses for M (no fill-in).
+    /// <paramref name="factor"/> (nM) receives the factor. Returns false when a pivot is not positive.
+    /// </summary>
+    public bool SolveShiftedMassSparse(double* damping, double h, double* factor, double* rhs, int count) =>
+        Native.rlmj_implicit_solve_sparse(Model.Handle, Handle, damping, h, factor, rhs, count) == 0;
+
+    /// <summary>The dense nv×nv mass matrix (row-major) of the last step1/forward.</summary>
+    public void FullM(double* dst) => Check(Native.rlmj_full_m(Model.Handle, Handle, dst), "mj_fullM");
+
     private void Check(int rc, string call)
     {
         if (rc == 0) return;

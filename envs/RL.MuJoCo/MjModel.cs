@@ -28,6 +28,7 @@ public sealed unsafe class MjModel : IDisposable
         Njnt = Int("njnt");
         Ngeom = Int("ngeom");
         Nsite = Int("nsite");
+        NM = Int("nM");
     }
 
     public int Nq { get; }
@@ -38,6 +39,9 @@ public sealed unsafe class MjModel : IDisposable
     public int Njnt { get; }
     public int Ngeom { get; }
     public int Nsite { get; }
+
+    /// <summary>Non-zeros of the sparse inertia matrix (each dof's row: itself and its ancestors).</summary>
+    public int NM { get; }
 
     internal IntPtr Handle => _handle != IntPtr.Zero ? _handle : throw new ObjectDisposedException(nameof(MjModel));
 

@@ -61,6 +61,8 @@ public class ContractTests
     [TestCase("Fault", 4, "max_steps=7;terminate_prob=0.05;obs_size=9;action_size=4", 120, TestName = "Served Fault env equals in-process (terminations, truncations)")]
     [TestCase("Fault", 3, "max_steps=20;nan_obs_prob=0.05;sim_error_prob=0.03;obs_size=6;action_size=2", 150, TestName = "Served Fault env equals in-process (dropped NaN steps, sim errors)")]
     [TestCase("Fault", 3, "max_steps=10;obs_size=6;action_size=2;frame_skip=3", 60, TestName = "Server-side frame skip equals in-process FrameSkip")]
+    [TestCase("L2R", 2, "difficulty=2", 250, TestName = "Served Learning-to-Run equals in-process (falls, autoreset, obstacles)")]
+    [TestCase("L2R", 2, "difficulty=2;frame_skip=4", 120, TestName = "Served Learning-to-Run with server-side frame skip equals in-process FrameSkip")]
     public void ServedResultsEqualInProcessResultsBitForBit(string envId, int numEnvs, string optionText, int steps)
     {
         var options = optionText.Length == 0 ? new Dictionary<string, string>()

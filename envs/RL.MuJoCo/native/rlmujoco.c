@@ -100,6 +100,53 @@ RLMJ_EXPORT int rlmj_step2(const mjModel* m, mjData* d) { GUARDED(mj_step2(m, d)
 RLMJ_EXPORT int rlmj_forward(const mjModel* m, mjData* d) { GUARDED(mj_forward(m, d)); return 0; }
 RLMJ_EXPORT int rlmj_kinematics(const mjModel* m, mjData* d) { GUARDED(mj_kinematics(m, d); mj_comPos(m, d)); return 0; }
 RLMJ_EXPORT int rlmj_solve_m(const mjModel* m, mjData* d, mjtNum* x, const mjtNum* y, int n) { GUARDED(mj_solveM(m, d, x, y, n)); return 0; }
+// The velocity-implicit step of RL.Envs.LearningToRun in one native call, in MuJoCo's sparse inertia layout (qM): for dof i the entries (i, j) for j =
+// i, parent(i), parent(parent(i)), … start at dof_Madr[i]. `damping` uses that layout too (nM values), which it
+// can because every damping term of the model couples only dofs of one kinematic chain. A = M − h·D is factored
+// as L'·D·L with the tree-sparse algorithm MuJoCo uses for M itself (Featherstone's LTDL: no fill-in), then
+// solved for `count` contiguous right-hand sides. `ld` (nM) receives the factor. Returns 0, or −1-k when the
+// pivot of dof k is not positive.
+RLMJ_EXPORT int rlmj_implicit_solve_sparse(const mjModel* m, const mjData* d, const mjtNum* damping, mjtNum h,
+                                           mjtNum* ld, mjtNum* rhs, int count) {
+  const int nv = m->nv, nM = m->nM;
+  const int* adr = m->dof_Madr;
+  const int* parent = m->dof_parentid;
+  for (int i = 0; i < nM; i++) ld[i] = d->qM[i] - h * damping[i];
+  for (int k = nv - 1; k >= 0; k--) {
+    mjtNum pivot = ld[adr[k]];
+    if (!(pivot > 0)) return -1 - k;
+    int ki = adr[k] + 1;
+    for (int i = parent[k]; i >= 0; i = parent[i], ki++) {
+      mjtNum a = ld[ki] / pivot;
+      // row i from (i, i) on and row k from (k, i) on list the same chain i, parent(i), …
+      int cnt = (i + 1 < nv ? adr[i + 1] : nM) - adr[i];
+      for (int t = 0; t < cnt; t++) ld[adr[i] + t] -= a * ld[ki + t];
+      ld[ki] = a;
+    }
+  }
+  for (int c = 0; c < count; c++) {
+    mjtNum* x = rhs + (size_t)c * nv;
+    // x ← L'⁻¹ x  (leaves to root)
+    for (int i = nv - 1; i >= 0; i--) {
+      mjtNum xi = x[i];
+      if (xi == 0) continue;
+      int a = adr[i] + 1;
+      for (int j = parent[i]; j >= 0; j = parent[j], a++) x[j] -= ld[a] * xi;
+    }
+    // x ← D⁻¹ x
+    for (int i = 0; i < nv; i++) x[i] /= ld[adr[i]];
+    // x ← L⁻¹ x  (root to leaves)
+    for (int i = 0; i < nv; i++) {
+      int a = adr[i] + 1;
+      mjtNum xi = x[i];
+      for (int j = parent[i]; j >= 0; j = parent[j], a++) xi -= ld[a] * x[j];
+      x[i] = xi;
+    }
+  }
+  return 0;
+}
+
+RLMJ_EXPORT int rlmj_full_m(const mjModel* m, mjData* d, mjtNum* dst) { GUARDED(mj_fullM(m, dst, d->qM)); return 0; }
 
 // Integer sizes of mjModel (nq, nv, nbody, ...) by name; -1 when the name is unknown.
 RLMJ_EXPORT int rlmj_model_int(const mjModel* m, const char* name) {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using RL.Envs;
@@ -16,6 +17,65 @@ namespace RL.Cli.Commands;
 /// </summary>
 public static class EnvWorkersBench
 {
+    /// <summary>The options of the --workers path of `rl bench env`, added to that command, and its entry point.</summary>
+    public sealed class CommandOptions
+    {
+        private readonly Option<int?> _workers = new("--workers") { Description = "Env server processes, one sampler thread each; compared with as many in-process threads (the gRPC benchmark)." };
+        private readonly Option<int> _envsPerWorker = new("--envs-per-worker") { Description = "With --workers: envs per server (and per in-process thread), stepped as one batch.", DefaultValueFactory = _ => 16 };
+        private readonly Option<string?> _env = new("--env") { Description = "With --workers: env id (default: L2R)." };
+        private readonly Option<string[]> _options = new("--option") { Description = "With --workers: env option key=value (repeatable), e.g. --option difficulty=2." };
+        private readonly Option<int> _frameSkip = new("--frame-skip") { Description = "With --workers: action repeat run in the env (0: the env options' value, or 1).", DefaultValueFactory = _ => 0 };
+        private readonly Option<double> _seconds = new("--seconds") { Description = "With --workers: length of each measurement.", DefaultValueFactory = _ => 3 };
+        private readonly Option<int> _repeats = new("--repeats") { Description = "With --workers: measurements of each kind, interleaved; medians are reported.", DefaultValueFactory = _ => 5 };
+        private readonly Option<double> _warmup = new("--warmup") { Description = "With --workers: seconds of stepping on each side before measuring (JIT tiering in the client and the servers).", DefaultValueFactory = _ => 3 };
+        private readonly EnvWorkerOptions _pool = new();
+
+        public CommandOptions(Command command)
+        {
+            foreach (var o in new Option[] { _workers, _envsPerWorker, _env, _options, _frameSkip, _seconds, _repeats, _warmup }) command.Options.Add(o);
+            _pool.AddTo(command, withServerCount: false);
+        }
+
+        public bool Requested(ParseResult parse) => parse.GetValue(_workers) is not null;
+
+        public int Run(ParseResult parse)
+        {
+            try
+            {
+                var settings = new Settings
+                {
+                    EnvId = parse.GetValue(_env) ?? DefaultEnv(),
+                    EnvOptions = EnvWorkerOptions.ParseEnvOptions(parse.GetValue(_options)),
+                    FrameSkip = parse.GetValue(_frameSkip),
+                    Workers = parse.GetValue(_workers) ?? 1,
+                    EnvsPerWorker = parse.GetValue(_envsPerWorker),
+                    Duration = TimeSpan.FromSeconds(parse.GetValue(_seconds)),
+                    Repeats = parse.GetValue(_repeats),
+                    Warmup = TimeSpan.FromSeconds(parse.GetValue(_warmup)),
+                };
+                settings.Validate();
+                var poolOptions = _pool.Build(parse, settings.EnvId, settings.EnvOptions, settings.EnvsPerWorker, settings.FrameSkip, masterSeed: 1, localServers: settings.Workers);
+                // Ctrl-C ends the process; the pool's exit hook and the servers' stdin watch leave no server behind.
+                return RunAsync(settings, poolOptions, Console.Out, CancellationToken.None).GetAwaiter().GetResult();
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"rl bench env: {e.Message}");
+                return ExitCodes.Usage;
+            }
+            catch (InvalidOperationException e)
+            {
+                Console.Error.WriteLine($"rl bench env: {e.Message}");
+                return ExitCodes.Usage;
+            }
+            catch (EnvFleetFailedException e)
+            {
+                Console.Error.WriteLine($"rl bench env: environment failure: {e.Message}");
+                return ExitCodes.EnvFailure;
+            }
+        }
+    }
+
     /// <summary>Per-step CPU cost of the fault env when it stands in for L2R (the faithful L2R env costs ~50-100 µs).</summary>
     public const double StandInMicroseconds = 75;
 
@@ -71,18 +131,6 @@ public static class EnvWorkersBench
         var o = new Dictionary<string, string>(s.EnvOptions);
         if (s.FrameSkip > 0) o["frame_skip"] = s.FrameSkip.ToString(CultureInfo.InvariantCulture);
         return o;
-    }
-
-    /// <summary>The in-process figure alone, on one thread (the plain `rl bench env` until the lead's command lands).</summary>
-    public static int RunInProcessOnly(Settings settings, TextWriter output, CancellationToken ct)
-    {
-        settings = WithStandInCost(settings, output);
-        using var local = new InProcess(settings, 1);
-        local.Measure(settings.Warmup, ct);
-        var figures = Enumerable.Range(0, settings.Repeats).Select(_ => local.Measure(settings.Duration, ct)).ToList();
-        output.WriteLine($"{settings.EnvId}: {Median(figures):N0} env steps/s in process, 1 thread, {settings.EnvsPerWorker} envs stepped one after another " +
-                         $"({1e6 / Median(figures):F1} µs per env step; median of {settings.Repeats} × {settings.Duration.TotalSeconds:F0} s).");
-        return ExitCodes.Ok;
     }
 
     public static async Task<int> RunAsync(Settings settings, RemoteEnvOptions poolOptions, TextWriter output, CancellationToken ct)

@@ -1,0 +1,212 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using RL.Envs;
+using RL.Envs.LearningToRun;
+using RL.Envs.LearningToRun.Model;
+using RL.Envs.LearningToRun.Validation;
+
+namespace RL.Cli.Commands;
+
+/// <summary>`rl env reset|check|rollout|compare`: look at the Learning-to-Run env directly, in-process.</summary>
+public static class EnvCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("env", "Inspect the Learning-to-Run environment in-process: reset, check, rollout, compare with OpenSim.");
+        command.Subcommands.Add(Reset());
+        command.Subcommands.Add(Check());
+        command.Subcommands.Add(Rollout());
+        command.Subcommands.Add(Compare());
+        return command;
+    }
+
+    private static Option<long> SeedOption() => new("--seed") { Description = "Course seed (numpy legacy RandomState, 0 … 2^32−1).", DefaultValueFactory = _ => 0 };
+    private static Option<int> DifficultyOption() => new("--difficulty") { Description = "0: no obstacles; 1: obstacles; 2: obstacles and weakened psoas (graded).", DefaultValueFactory = _ => 2 };
+    private static Option<int> MaxObstaclesOption() => new("--max-obstacles") { Description = "Obstacle slots (3 in round 1, 10 in round 2; at most 20).", DefaultValueFactory = _ => 3 };
+    private static Option<bool> JsonOption() => new("--json") { Description = "Print JSON instead of text." };
+
+    private static LearningToRunEnv MakeEnv(int difficulty, int maxObstacles) =>
+        LearningToRunEnv.Create(new EnvOptions(new Dictionary<string, string>
+        {
+            ["difficulty"] = difficulty.ToString(CultureInfo.InvariantCulture),
+            ["max_obstacles"] = maxObstacles.ToString(CultureInfo.InvariantCulture),
+        }, "command line"));
+
+    private static Command Reset()
+    {
+        var seed = SeedOption();
+        var difficulty = DifficultyOption();
+        var maxObstacles = MaxObstaclesOption();
+        var json = JsonOption();
+        var command = new Command("reset", "Reset with a seed; print the first observation and the generated course (obstacles and muscle strengths).")
+        {
+            seed, difficulty, maxObstacles, json,
+        };
+        command.SetAction(r => Cli.Run(() =>
+        {
+            using var env = MakeEnv(r.GetValue(difficulty), r.GetValue(maxObstacles));
+            var obs = new float[LearningToRunSpec.ObservationSize];
+            env.Reset(r.GetValue(seed), obs);
+            if (r.GetValue(json))
+            {
+                using var writer = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true });
+                writer.WriteStartObject();
+                writer.WriteNumber("seed", r.GetValue(seed));
+                writer.WriteNumber("difficulty", r.GetValue(difficulty));
+                writer.WriteNumber("max_obstacles", r.GetValue(maxObstacles));
+                writer.WriteStartObject("observation");
+                for (int i = 0; i < obs.Length; i++) writer.WriteNumber(LearningToRunSpec.ObservationNames[i], env.ObservationDouble[i]);
+                writer.WriteEndObject();
+                writer.WriteStartArray("obstacles");
+                foreach (var o in env.Course.Obstacles)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteNumber("x", o.X);
+                    writer.WriteNumber("y", o.Y);
+                    writer.WriteNumber("r", o.R);
+                    writer.WriteEndObject();
+                }
+                writer.WriteEndArray();
+                writer.WriteStartObject("strength");
+                for (int i = 0; i < 18; i++) writer.WriteNumber(LearningToRunSpec.ActionNames[i], env.Course.Strength[i]);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+                writer.Flush();
+                Console.WriteLine();
+            }
+            else
+            {
+                Console.WriteLine($"seed {r.GetValue(seed)}, difficulty {r.GetValue(difficulty)}, max_obstacles {r.GetValue(maxObstacles)}");
+                for (int i = 0; i < obs.Length; i++) Console.WriteLine($"  {LearningToRunSpec.ObservationNames[i],-18} {env.ObservationDouble[i].ToString("G10", CultureInfo.InvariantCulture)}");
+                Console.WriteLine("obstacles (x, y, r):");
+                foreach (var o in env.Course.Obstacles) Console.WriteLine(FormattableString.Invariant($"  {o.X:F6} {o.Y:F6} {o.R:F6}"));
+                Console.WriteLine("strength: " + string.Join(" ", env.Course.Strength.Select((v, i) => FormattableString.Invariant($"{LearningToRunSpec.ActionNames[i]}={v:G6}"))));
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Check()
+    {
+        var id = new Option<string>("--env") { Description = "Env id.", DefaultValueFactory = _ => LearningToRunSpec.Id };
+        var seed = SeedOption();
+        var steps = new Option<int>("--steps") { Description = "Random-action steps per rollout.", DefaultValueFactory = _ => 300 };
+        var command = new Command("check", "Run the env checker: sizes, bounds, finiteness, seed determinism, bad actions, step after the end.") { id, seed, steps };
+        command.SetAction(r => Cli.Run(() =>
+        {
+            var registry = Envs.LocalEnvs.Create();
+            string envId = r.GetValue(id)!;
+            var results = EnvChecker.Check(() => registry.Create(envId, null, "rl env check"), r.GetValue(seed), r.GetValue(steps));
+            foreach (var result in results) Console.WriteLine($"{(result.Passed ? "OK  " : "FAIL")}  {result.Check,-24} {result.Detail}");
+            return results.All(x => x.Passed) ? 0 : 1;
+        }));
+        return command;
+    }
+
+    private static Command Rollout()
+    {
+        var seed = SeedOption();
+        var difficulty = DifficultyOption();
+        var maxObstacles = MaxObstaclesOption();
+        var actions = new Option<FileInfo>("--actions") { Description = "JSON file: an array of 18-value arrays, one per step.", Required = true };
+        var json = JsonOption();
+        var command = new Command("rollout", "Replay an action sequence; print per step the observation, reward, terminated/truncated, muscle states and ligament forces.")
+        {
+            seed, difficulty, maxObstacles, actions, json,
+        };
+        command.SetAction(r => Cli.Run(() =>
+        {
+            var sequence = ReadActions(r.GetValue(actions)!);
+            using var env = MakeEnv(r.GetValue(difficulty), r.GetValue(maxObstacles));
+            var obs = new float[LearningToRunSpec.ObservationSize];
+            env.Reset(r.GetValue(seed), obs);
+            bool asJson = r.GetValue(json);
+            using var writer = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = false });
+            if (asJson) writer.WriteStartArray();
+            var muscles = env.Simulator.Muscles;
+            for (int t = 0; t < sequence.Count; t++)
+            {
+                var outcome = env.Step(sequence[t], obs);
+                if (asJson)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteNumber("step", t + 1);
+                    WriteArray(writer, "observation", env.ObservationDouble);
+                    writer.WriteNumber("reward", outcome.Reward);
+                    writer.WriteBoolean("terminated", outcome.Terminated);
+                    writer.WriteBoolean("truncated", outcome.Truncated);
+                    writer.WriteString("end_reason", outcome.Reason.Name());
+                    WriteArray(writer, "fiber_length", muscles.FiberLength);
+                    WriteArray(writer, "activation", muscles.Activation);
+                    WriteArray(writer, "tendon_force", Enumerable.Range(0, 18).Select(muscles.TendonForce).ToArray());
+                    WriteArray(writer, "ligament_force", env.Simulator.Ligaments.Force);
+                    writer.WriteEndObject();
+                    writer.Flush();
+                    Console.Out.Write('\n');
+                }
+                else
+                {
+                    Console.WriteLine(FormattableString.Invariant($"step {t + 1,4}: reward {outcome.Reward,10:F6} pelvis ({env.ObservationDouble[1]:F4}, {env.ObservationDouble[2]:F4}) terminated={outcome.Terminated} truncated={outcome.Truncated}"));
+                    Console.WriteLine("  tendon N: " + string.Join(" ", Enumerable.Range(0, 18).Select(m => muscles.TendonForce(m).ToString("F0", CultureInfo.InvariantCulture))));
+                }
+                if (outcome.Done)
+                {
+                    if (!asJson) Console.WriteLine($"episode ended after {t + 1} steps: {outcome.Reason.Name()}");
+                    break;
+                }
+            }
+            if (asJson)
+            {
+                writer.WriteEndArray();
+                writer.Flush();
+                Console.WriteLine();
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Compare()
+    {
+        var file = new Argument<FileInfo>("reference") { Description = "An OpenSim reference trajectory (format of shared/data/osim-reference)." };
+        var window = new Option<int>("--window") { Description = "Steps over which deviations are measured.", DefaultValueFactory = _ => 50 };
+        var command = new Command("compare", "Replay an OpenSim (osim-rl) reference trajectory's actions and report how far this env is from it.") { file, window };
+        command.SetAction(r => Cli.Run(() =>
+        {
+            var reference = ReferenceTrajectory.Load(r.GetValue(file)!.FullName);
+            var report = ReferenceComparison.Compare(reference, r.GetValue(window));
+            Console.WriteLine($"{reference.Source} ({reference.Description}):");
+            Console.WriteLine("  " + report.Describe());
+            return 0;
+        }));
+        return command;
+    }
+
+    private static List<float[]> ReadActions(FileInfo file)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(file.FullName));
+        if (doc.RootElement.ValueKind != JsonValueKind.Array)
+            throw new CliException($"{file.FullName}: expected a JSON array of 18-value arrays, got {doc.RootElement.ValueKind}.");
+        var result = new List<float[]>();
+        int step = 0;
+        foreach (var row in doc.RootElement.EnumerateArray())
+        {
+            step++;
+            if (row.ValueKind != JsonValueKind.Array || row.GetArrayLength() != LearningToRunSpec.ActionSize)
+                throw new CliException($"{file.FullName}: step {step} is not an array of {LearningToRunSpec.ActionSize} numbers.");
+            result.Add(row.EnumerateArray().Select((v, i) => v.ValueKind == JsonValueKind.Number
+                ? v.GetSingle()
+                : throw new CliException($"{file.FullName}: step {step}, action[{i}] is {v.ValueKind}, not a number.")).ToArray());
+        }
+        return result;
+    }
+
+    private static void WriteArray(Utf8JsonWriter writer, string name, ReadOnlySpan<double> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (double v in values) writer.WriteNumberValue(v);
+        writer.WriteEndArray();
+    }
+}
