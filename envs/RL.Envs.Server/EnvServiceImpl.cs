@@ -76,7 +76,12 @@ internal sealed class EnvServiceImpl
                 throw Statuses.InvalidArgument(
                     $"OpenRequest.num_envs = {n}: a step reply of {n} '{spec.Id}' envs can reach {worst} bytes, over this server's limit of {_options.MaxMessageBytes} " +
                     $"(at most {MaxEnvsPerBatch(spec)} envs per batch here; open several batches, and keep messages under ~80 KB for speed).");
-            for (int i = 1; i < n; i++) envs.Add(Create(request.EnvId, new EnvOptions(given, "OpenRequest.options"), "OpenRequest.env_id"));
+            for (int i = 1; i < n; i++)
+            {
+                // A client whose deadline passed has gone: stop building envs for it.
+                context.CancellationToken.ThrowIfCancellationRequested();
+                envs.Add(Create(request.EnvId, new EnvOptions(given, "OpenRequest.options"), "OpenRequest.env_id"));
+            }
             batch = new EnvBatch(_store.NextId(), envs, parallel: _options.EffectiveThreads > 1 && n > 1, first.Effective.ToDictionary(), request.Client);
             var reply = new OpenReply { BatchId = batch.Id, Spec = spec.ToProto() };
             foreach (var (k, v) in batch.EffectiveOptions) reply.EffectiveOptions[k] = v;

@@ -27,7 +27,10 @@ public class FuzzTests
     [Test]
     public async Task TenThousandRandomAndMutatedMessagesCrashNothing()
     {
-        using var server = await LocalServerProcess.StartAsync(TestServers.Command, -1, 1, "fuzz-token", "fuzz server", false, TimeSpan.FromSeconds(30), CancellationToken.None);
+        // A small env limit keeps the fuzzer's huge Open requests cheap (RESOURCE_EXHAUSTED instead of building
+        // thousands of Learning-to-Run models).
+        var command = TestServers.Command with { Arguments = TestServers.Command.Arguments.Concat(new[] { "--max-envs", "64" }).ToArray() };
+        using var server = await LocalServerProcess.StartAsync(command, -1, 1, "fuzz-token", "fuzz server", false, TimeSpan.FromSeconds(30), CancellationToken.None);
         GrpcChannel Connect() => GrpcChannel.ForAddress(server.Endpoint!.Address, new GrpcChannelOptions { MaxSendMessageSize = null, MaxReceiveMessageSize = null });
         var channel = Connect();
         var invoker = channel.CreateCallInvoker();
@@ -126,10 +129,11 @@ public class FuzzTests
         Assert.That(statuses.GetValueOrDefault(StatusCode.OK), Is.GreaterThan(500), "the fuzzer reaches the step path, not only the parser");
         Assert.That(statuses.GetValueOrDefault(StatusCode.InvalidArgument), Is.GreaterThan(500));
 
-        // A well-formed client is still served.
+        // A well-formed client is still served (after the fuzzer's batches are closed, to make room).
         channel.Dispose();
         using var fresh = Connect();
         var client = new EnvService.EnvServiceClient(fresh);
+        foreach (ulong batch in batches) await client.CloseAsync(new CloseRequest { BatchId = batch }, headers, DateTime.UtcNow.AddSeconds(10));
         var open = await client.OpenAsync(new OpenRequest { EnvId = "Pendulum", NumEnvs = 2 }, headers, DateTime.UtcNow.AddSeconds(10));
         using var call = client.Step(headers, DateTime.UtcNow.AddSeconds(10));
         var request = new StepRequest { BatchId = open.BatchId, Seq = 1 };
