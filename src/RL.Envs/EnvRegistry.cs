@@ -35,10 +35,16 @@ public sealed class EnvRegistry
     public string Describe(string id) => _entries.TryGetValue(id, out var e) ? e.Description : throw Unknown(id);
 
     /// <summary>Builds env <paramref name="id"/>; an unknown id or option is an <see cref="ArgumentException"/> naming it.</summary>
-    public IEnv Create(string id, IReadOnlyDictionary<string, string>? options = null, string source = "env options")
+    public IEnv Create(string id, IReadOnlyDictionary<string, string>? options = null, string source = "env options") =>
+        Create(id, new EnvOptions(options, source));
+
+    /// <summary>
+    /// Builds env <paramref name="id"/> from <paramref name="o"/>; afterwards <see cref="EnvOptions.Effective"/>
+    /// lists every option the env read with its effective value (what an env server reports as accepted options).
+    /// </summary>
+    public IEnv Create(string id, EnvOptions o)
     {
         if (!_entries.TryGetValue(id, out var entry)) throw Unknown(id);
-        var o = new EnvOptions(options, source);
         int frameSkip = o.GetInt("frame_skip", 1, 1, 1000);
         IEnv env = entry.Factory(o);
         try

@@ -26,11 +26,13 @@ public static class BenchCommand
         var seed = new Option<long>("--seed") { Description = "Seed of the course and of the random actions.", DefaultValueFactory = _ => 1 };
         var command = new Command("env",
             "Env steps/s of one Learning-to-Run env on one thread (random excitations, reset on fall), and of the bare skeleton " +
-            "(MuJoCo and the knee coupling only: no muscles, contact or ligaments) in the same run, so the models' cost is a ratio.")
+            "(MuJoCo and the knee coupling only: no muscles, contact or ligaments) in the same run, so the models' cost is a ratio. " +
+            "With --workers W: env steps/s through gRPC (W local env servers) next to W in-process threads, and request latency p50/p99.")
         {
             steps, runs, difficulty, seed,
         };
-        command.SetAction(r => Cli.Run(() =>
+        var workers = new EnvWorkersBench.CommandOptions(command);
+        command.SetAction(r => workers.Requested(r) ? workers.Run(r) : Cli.Run(() =>
         {
             int n = r.GetValue(steps), k = r.GetValue(runs);
             if (n < 1 || k < 1) throw new CliException("--steps and --runs must be positive.");

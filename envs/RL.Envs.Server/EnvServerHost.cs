@@ -1,0 +1,154 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using RL.Envs.Remote;
+
+namespace RL.Envs.Server;
+
+/// <summary>
+/// A running env server: Kestrel speaking HTTP/2 (cleartext by default, TLS from PEM files), the EnvService, the
+/// standard grpc.health.v1 service and the token check. Used in-process by tests and by <c>rl serve</c>.
+/// </summary>
+public sealed class EnvServerHost : IAsyncDisposable
+{
+    /// <summary>The line a server prints on stdout once it listens; a pool's launcher waits for it.</summary>
+    public const string ListeningPrefix = "rl-env-server listening on ";
+
+    private readonly WebApplication _app;
+
+    private EnvServerHost(WebApplication app, EnvEndpoint endpoint)
+    {
+        _app = app;
+        Endpoint = endpoint;
+    }
+
+    /// <summary>Where the server listens (the actual port when 0 was asked for).</summary>
+    public EnvEndpoint Endpoint { get; }
+
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
+    /// <summary>Validates <paramref name="options"/>, binds and starts serving; throws naming the problem (a bad option, a port in use).</summary>
+    public static async Task<EnvServerHost> StartAsync(ServerOptions options, EnvRegistry? registry = null, CancellationToken ct = default)
+    {
+        options.Validate();
+        string? token = options.ResolveToken();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+
+        // Logging at Information costs ~40 % of throughput on the hot path (grpc-notes.md): Warning by default, on stderr
+        // (stdout carries the listening line).
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(options.LogLevel);
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
+        if (options.Managed) builder.Services.AddSingleton<IHostLifetime, ManagedChildLifetime>();
+
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = null; // gRPC enforces its own message limit below, with the right status.
+            void Configure(ListenOptions lo)
+            {
+                lo.Protocols = HttpProtocols.Http2;
+                if (options.TlsCertificateFile is not null)
+                    lo.UseHttps(X509Certificate2.CreateFromPemFile(options.TlsCertificateFile, options.TlsKeyFile));
+            }
+            if (options.UnixSocket is not null)
+            {
+                if (File.Exists(options.UnixSocket)) File.Delete(options.UnixSocket); // a stale socket from a dead server
+                k.ListenUnixSocket(options.UnixSocket, Configure);
+            }
+            else if (options.Host == "*") k.ListenAnyIP(options.Port, Configure);
+            else if (options.Host == "localhost") k.Listen(IPAddress.Loopback, options.Port, Configure);
+            else k.Listen(IPAddress.Parse(options.Host), options.Port, Configure);
+        });
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(new ServerToken(token));
+        builder.Services.AddSingleton(registry ?? EnvCatalog.Create(options.Slot));
+        builder.Services.AddSingleton<BatchStore>();
+        builder.Services.AddSingleton<Grpc.AspNetCore.Server.Model.IServiceMethodProvider<EnvServiceImpl>, StrictMethods>();
+        builder.Services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = options.MaxMessageBytes;
+            o.MaxSendMessageSize = null;
+            o.EnableDetailedErrors = false;
+            o.Interceptors.Add<TokenAuthInterceptor>();
+        });
+        builder.Services.AddGrpcHealthChecks(o =>
+        {
+            o.Services.Map("", _ => true);
+            o.Services.Map("rl.env.v1.EnvService", _ => true);
+        }).AddCheck("serving", () => HealthCheckResult.Healthy());
+
+        var app = builder.Build();
+        app.MapGrpcService<EnvServiceImpl>();
+        app.MapGrpcHealthChecksService();
+        try
+        {
+            await app.StartAsync(ct).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            string where = options.UnixSocket is not null ? $"unix:{options.UnixSocket}" : $"{options.Host}:{options.Port}";
+            throw new IOException($"env server cannot listen on {where}: {e.Message}", e);
+        }
+        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<BatchStore>().Dispose());
+        return new EnvServerHost(app, BoundEndpoint(app, options));
+    }
+
+    private static EnvEndpoint BoundEndpoint(WebApplication app, ServerOptions options)
+    {
+        if (options.UnixSocket is not null) return EnvEndpoint.UnixSocket(options.UnixSocket);
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var uri = new Uri(address.Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal));
+        return EnvEndpoint.Tcp(uri.Host.Trim('[', ']'), uri.Port, options.TlsCertificateFile is not null);
+    }
+
+    /// <summary>Runs a server until it is stopped (Ctrl-C / SIGTERM, or stdin closing when managed); the process exit code.</summary>
+    public static async Task<int> RunAsync(ServerOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        EnvServerHost host;
+        try
+        {
+            host = await StartAsync(options).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or System.Security.Cryptography.CryptographicException)
+        {
+            await stderr.WriteLineAsync($"rl serve: {e.Message}").ConfigureAwait(false);
+            return e is ArgumentException ? 2 : 1;
+        }
+        await using (host.ConfigureAwait(false))
+        {
+            await stdout.WriteLineAsync($"{ListeningPrefix}{host.Endpoint} (pid {Environment.ProcessId})").ConfigureAwait(false);
+            await stdout.FlushAsync().ConfigureAwait(false);
+            await host._app.WaitForShutdownAsync().ConfigureAwait(false);
+        }
+        return 0;
+    }
+
+    /// <summary>Stops serving: open streams get a second to finish, then are cut.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await _app.StopAsync(grace.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

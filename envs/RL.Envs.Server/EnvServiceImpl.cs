@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using RL.Envs.Remote.Protocol;
+
+namespace RL.Envs.Server;
+
+/// <summary>
+/// The rl.env.v1.EnvService implementation: validation, status codes and the lock-step stream. The env work
+/// itself is in <see cref="EnvBatch"/>; the contract (and its status table) is documented in env.proto. Bound by
+/// <see cref="StrictMethods"/> rather than the generated base class, so malformed messages get INVALID_ARGUMENT.
+/// </summary>
+internal sealed class EnvServiceImpl
+{
+    public const string ServerName = "rl-env-server";
+
+    private readonly EnvRegistry _registry;
+    private readonly BatchStore _store;
+    private readonly ServerOptions _options;
+    private readonly ILogger _log;
+
+    public EnvServiceImpl(EnvRegistry registry, BatchStore store, ServerOptions options, ILogger<EnvServiceImpl> log)
+    {
+        _registry = registry;
+        _store = store;
+        _options = options;
+        _log = log;
+    }
+
+    public static string Version => typeof(EnvServiceImpl).Assembly.GetName().Version?.ToString(3) ?? "0";
+
+    public Task<DescribeReply> Describe(DescribeRequest request, ServerCallContext context)
+    {
+        var reply = new DescribeReply { Server = Info() };
+        foreach (string id in _registry.Ids.OrderBy(i => i, StringComparer.Ordinal))
+            reply.Envs.Add(new EnvEntry { Id = id, Description = _registry.Describe(id) });
+        if (request.EnvId.Length > 0)
+        {
+            var options = new EnvOptions(request.Options, "DescribeRequest.options");
+            using var env = Create(request.EnvId, options, "DescribeRequest.env_id");
+            reply.Spec = env.Spec.ToProto();
+            foreach (var (k, v) in options.Effective) reply.AcceptedOptions[k] = v;
+        }
+        return Task.FromResult(reply);
+    }
+
+    public Task<OpenReply> Open(OpenRequest request, ServerCallContext context)
+    {
+        if (request.NumEnvs < 1)
+            throw Statuses.InvalidArgument($"OpenRequest.num_envs = {request.NumEnvs}: must be at least 1.");
+        if (request.NumEnvs > _options.MaxEnvs)
+            throw Statuses.ResourceExhausted($"OpenRequest.num_envs = {request.NumEnvs}: more than this server's limit of {_options.MaxEnvs} envs (--max-envs).");
+        if (request.Seeds.Count != 0 && request.Seeds.Count != request.NumEnvs)
+            throw Statuses.InvalidArgument($"OpenRequest.seeds has {request.Seeds.Count} seeds for num_envs = {request.NumEnvs}: give none or one per env.");
+        var given = new Dictionary<string, string>(request.Options);
+        if (request.FrameSkip > 0)
+        {
+            string k = request.FrameSkip.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (given.TryGetValue("frame_skip", out string? other) && other != k)
+                throw Statuses.InvalidArgument($"OpenRequest.frame_skip = {k} contradicts OpenRequest.options[\"frame_skip\"] = '{other}': give one.");
+            given["frame_skip"] = k;
+        }
+
+        int n = (int)request.NumEnvs;
+        _store.Reserve(n);
+        var envs = new List<IEnv>(n);
+        EnvBatch? batch = null;
+        try
+        {
+            var first = new EnvOptions(given, "OpenRequest.options");
+            envs.Add(Create(request.EnvId, first, "OpenRequest.env_id"));
+            var spec = envs[0].Spec;
+            // Checked on the first env, before building the others.
+            long worst = EnvBatch.WorstCaseReplyBytes(n, spec.ObservationSize, spec.RewardTermNames.Length);
+            if (worst > _options.MaxMessageBytes)
+                throw Statuses.InvalidArgument(
+                    $"OpenRequest.num_envs = {n}: a step reply of {n} '{spec.Id}' envs can reach {worst} bytes, over this server's limit of {_options.MaxMessageBytes} " +
+                    $"(at most {MaxEnvsPerBatch(spec)} envs per batch here; open several batches, and keep messages under ~80 KB for speed).");
+            for (int i = 1; i < n; i++)
+            {
+                // A client whose deadline passed has gone: stop building envs for it.
+                context.CancellationToken.ThrowIfCancellationRequested();
+                envs.Add(Create(request.EnvId, new EnvOptions(given, "OpenRequest.options"), "OpenRequest.env_id"));
+            }
+            batch = new EnvBatch(_store.NextId(), envs, parallel: _options.EffectiveThreads > 1 && n > 1, first.Effective.ToDictionary(), request.Client);
+            var reply = new OpenReply { BatchId = batch.Id, Spec = spec.ToProto() };
+            foreach (var (k, v) in batch.EffectiveOptions) reply.EffectiveOptions[k] = v;
+            using (batch.Enter("Open")) batch.Reset(request.Seeds, reply.Observations, "OpenRequest.seeds");
+            _store.Add(batch);
+            _log.LogInformation("opened batch {Batch}: {Count} '{Env}' envs for {Client}", batch.Id, n, request.EnvId, request.Client);
+            return Task.FromResult(reply);
+        }
+        catch
+        {
+            if (batch is not null) batch.Dispose();
+            else foreach (var env in envs) env.Dispose();
+            _store.Release(n);
+            throw;
+        }
+    }
+
+    public Task<ResetReply> Reset(ResetRequest request, ServerCallContext context)
+    {
+        var batch = _store.Get(request.BatchId, "ResetRequest.batch_id");
+        var reply = new ResetReply();
+        using (batch.Enter("Reset")) batch.Reset(request.Seeds, reply.Observations, "ResetRequest.seeds");
+        return Task.FromResult(reply);
+    }
+
+    public async Task Step(IAsyncStreamReader<StepRequest> requestStream, IServerStreamWriter<StepReply> responseStream, ServerCallContext context)
+    {
+        EnvBatch? batch = null;
+        // One reply object per stream, refilled each step: it is serialized before WriteAsync completes.
+        var reply = new StepReply();
+        try
+        {
+            while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
+            {
+                var request = requestStream.Current;
+                if (batch is null) batch = _store.Get(request.BatchId, "StepRequest.batch_id");
+                else if (request.BatchId != batch.Id)
+                    throw Statuses.InvalidArgument($"StepRequest.batch_id = {request.BatchId}: this stream steps batch {batch.Id}; open one stream per batch.");
+                using (batch.Enter("Step")) batch.Step(request, reply);
+                await responseStream.WriteAsync(reply).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException || (e is OperationCanceledException && context.CancellationToken.IsCancellationRequested))
+        {
+            // The client dropped the stream (its deadline passed, it was lost, or it moved on): routine, not an error.
+            _log.LogDebug("step stream of batch {Batch} ended by the client: {Message}", batch?.Id, e.Message);
+        }
+    }
+
+    public Task<CloseReply> Close(CloseRequest request, ServerCallContext context)
+    {
+        if (_store.Close(request.BatchId)) _log.LogInformation("closed batch {Batch}", request.BatchId);
+        return Task.FromResult(new CloseReply());
+    }
+
+    private ServerInfo Info() => new()
+    {
+        Name = ServerName,
+        Version = Version,
+        Protocol = "rl.env.v1",
+        MaxEnvs = (uint)_options.MaxEnvs,
+        OpenEnvs = (uint)Math.Max(0, _store.OpenEnvs),
+        MaxMessageBytes = (uint)_options.MaxMessageBytes,
+        Threads = (uint)_options.EffectiveThreads,
+        ProcessId = Environment.ProcessId,
+    };
+
+    private int MaxEnvsPerBatch(RL.Envs.EnvSpec spec)
+    {
+        int n = 1;
+        while (EnvBatch.WorstCaseReplyBytes(n + 1, spec.ObservationSize, spec.RewardTermNames.Length) <= _options.MaxMessageBytes) n++;
+        return n;
+    }
+
+    /// <summary>Builds one env; the registry's ArgumentExceptions (unknown env, unknown or bad option) become INVALID_ARGUMENT.</summary>
+    private IEnv Create(string envId, EnvOptions options, string idField)
+    {
+        if (envId.Length == 0) throw Statuses.InvalidArgument($"{idField} is empty; this server hosts: {string.Join(", ", _registry.Ids.OrderBy(i => i))}.");
+        if (!_registry.Ids.Contains(envId))
+        {
+            try { _registry.Describe(envId); }
+            catch (ArgumentException e) { throw Statuses.InvalidArgument($"{idField}: {e.Message}"); }
+        }
+        try
+        {
+            return _registry.Create(envId, options);
+        }
+        catch (ArgumentException e)
+        {
+            throw Statuses.InvalidArgument(e.Message);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Statuses.Internal($"{idField} = '{envId}': creating the env failed: {e.GetType().Name}: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+
+namespace RL.Envs.Server;
+
+/// <summary>
+/// The <c>serve</c> command line, shared by <c>rl serve</c> and the server's own executable
+/// (<c>dotnet RL.Envs.Server.dll serve ...</c>), so both accept exactly the same options.
+/// </summary>
+public static class ServeCommand
+{
+    public static Command Create(string name = "serve")
+    {
+        var host = new Option<string>("--host") { Description = "IP address to listen on (127.0.0.1; '*' for every interface, which needs a token).", DefaultValueFactory = _ => "127.0.0.1" };
+        var port = new Option<int>("--port") { Description = "TCP port; 0 picks a free one (printed on stdout).", DefaultValueFactory = _ => 50051 };
+        var unixSocket = new Option<string?>("--unix-socket") { Description = "Listen on this Unix domain socket instead of TCP." };
+        var tokenFile = new Option<string?>("--token-file") { Description = $"File holding the auth token clients must send (or set {ServerOptions.TokenVariable}). Required off loopback." };
+        var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate: serve TLS (with --tls-key)." };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key for --tls-cert." };
+        var threads = new Option<int>("--threads") { Description = "Threads a batch steps on (1: serially; 0: every core).", DefaultValueFactory = _ => 0 };
+        var maxEnvs = new Option<int>("--max-envs") { Description = "Most envs open at once over all clients.", DefaultValueFactory = _ => 4096 };
+        var maxMessage = new Option<int>("--max-message-bytes") { Description = "Largest message accepted and largest step reply a batch may produce.", DefaultValueFactory = _ => 1 << 20 };
+        var idle = new Option<double>("--idle-timeout") { Description = "Seconds after which an untouched batch is closed.", DefaultValueFactory = _ => 600 };
+        var logLevel = new Option<LogLevel>("--log-level") { Description = "Log level (Warning keeps logging off the step path).", DefaultValueFactory = _ => LogLevel.Warning };
+        var managed = new Option<bool>("--managed") { Description = "Started by a worker pool: exit when stdin closes, ignore SIGINT.", Hidden = true };
+        var slot = new Option<int>("--slot") { Description = "This server's slot in its pool (the fault env's fail_slots reads it).", DefaultValueFactory = _ => -1, Hidden = true };
+
+        var command = new Command(name, "Serve envs over gRPC (rl.env.v1) for local or remote trainers.")
+        {
+            host, port, unixSocket, tokenFile, tlsCert, tlsKey, threads, maxEnvs, maxMessage, idle, logLevel, managed, slot,
+        };
+        command.SetAction(parse =>
+        {
+            var options = new ServerOptions
+            {
+                Host = parse.GetValue(host)!,
+                Port = parse.GetValue(port),
+                UnixSocket = parse.GetValue(unixSocket),
+                TokenFile = parse.GetValue(tokenFile),
+                TlsCertificateFile = parse.GetValue(tlsCert),
+                TlsKeyFile = parse.GetValue(tlsKey),
+                Threads = parse.GetValue(threads),
+                MaxEnvs = parse.GetValue(maxEnvs),
+                MaxMessageBytes = parse.GetValue(maxMessage),
+                BatchIdleTimeout = TimeSpan.FromSeconds(parse.GetValue(idle)),
+                LogLevel = parse.GetValue(logLevel),
+                Managed = parse.GetValue(managed),
+                Slot = parse.GetValue(slot),
+            };
+            return EnvServerHost.RunAsync(options, Console.Out, Console.Error).GetAwaiter().GetResult();
+        });
+        return command;
+    }
+}

@@ -1,0 +1,431 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Grpc.Core;
+using RL.Envs.Random;
+using RL.Envs.Remote.Protocol;
+using RL.Envs.Vector;
+
+namespace RL.Envs.Remote;
+
+/// <summary>
+/// One group: a batch of envs on one env server, behind <see cref="IVectorEnv"/> (SAME_STEP autoreset, final
+/// observations and episode summaries exactly as the in-process SyncVectorEnv gives them). One lock-step stream
+/// carries its steps, with a deadline on every step. When its server dies, hangs past the deadline or answers
+/// garbage, <see cref="Step"/> throws <see cref="EnvWorkerLostException"/>: the episodes in flight are dropped and
+/// counted (never bootstrapped from a missing state) and the step is not retried. The next <see cref="Reset"/>
+/// waits (bounded) for the pool's replacement server and opens a fresh batch there. Not thread-safe: one sampler
+/// loop per group.
+/// </summary>
+public sealed class RemoteVectorEnv : IVectorEnv
+{
+    private readonly EnvWorkerPool _pool;
+    private readonly ServerSlot _slot;
+    private readonly RemoteEnvOptions _o;
+    private readonly int _obs, _act;
+    private readonly StepRequest _request = new();
+    private readonly float[] _actions;
+    private readonly int[] _lengths;
+    private readonly double[] _returns, _scores;
+    private readonly long?[] _seeds;
+    private readonly LatencyWindow _latency = new();
+    private CancellationTokenSource _stepTimer = new();
+    private ServerConnection? _connection;
+    private AsyncDuplexStreamingCall<StepRequest, StepReply>? _call;
+    private ulong _batchId;
+    private ulong _seq;
+    private bool _live;
+    private int _opens;
+    private TimeSpan _stepDeadline;
+    private long _deadlineAt;
+    private bool _disposed;
+
+    internal RemoteVectorEnv(EnvWorkerPool pool, ServerSlot slot, int index, EnvSpec spec, int numEnvs)
+    {
+        _pool = pool;
+        _slot = slot;
+        _o = pool.Options;
+        Index = index;
+        Spec = spec;
+        NumEnvs = numEnvs;
+        _obs = spec.ObservationSize;
+        _act = spec.ActionSize;
+        _actions = new float[numEnvs * _act];
+        _lengths = new int[numEnvs];
+        _returns = new double[numEnvs];
+        _scores = new double[numEnvs];
+        _seeds = new long?[numEnvs];
+        _stepDeadline = _o.Deadlines.MinStep;
+    }
+
+    public EnvSpec Spec { get; }
+    public int NumEnvs { get; }
+
+    /// <summary>The group's number in its pool (= its server slot).</summary>
+    public int Index { get; }
+
+    public string Name => $"env group {Index} on {_connection?.Name ?? _slot.Name}";
+
+    /// <summary>True while the group has an open batch on a live server (it can step).</summary>
+    public bool IsLive => _live;
+
+    /// <summary>True when the group's slot has a healthy server right now (a Reset would not wait).</summary>
+    public bool ServerReady => _slot.IsHealthy;
+
+    /// <summary>Round-trip times of the recent steps (client side, seconds).</summary>
+    public LatencyWindow StepLatency => _latency;
+
+    /// <summary>The step deadline in force: max(min, factor × rolling p99), R3.</summary>
+    public TimeSpan StepDeadline => _stepDeadline;
+
+    /// <summary>Seconds the server spent stepping, summed over this group's steps (the rest of the latency is transport).</summary>
+    public double ServerStepSeconds { get; private set; }
+
+    /// <summary>The process id of the local server this group is on, if it is local.</summary>
+    public int? ServerProcessId => _connection?.ProcessId ?? _slot.Current?.ProcessId;
+
+    /// <summary>Summaries (reason <see cref="EndReason.ServerLost"/>) of the episodes dropped at the group's last loss.</summary>
+    public IReadOnlyList<EpisodeSummary> LostEpisodes { get; private set; } = Array.Empty<EpisodeSummary>();
+
+    // --- Reset ---
+
+    /// <summary>
+    /// Resets every env (seeds: none, or one per env). After the group's server was lost, waits (up to the restore
+    /// timeout) for the replacement and opens a fresh batch there. A batch opened without seeds gets seeds derived
+    /// from <see cref="RemoteEnvOptions.MasterSeed"/>, the group and how often it opened, so replacements never replay
+    /// earlier episodes and two runs with the same master seed open the same streams.
+    /// </summary>
+    public void Reset(ReadOnlySpan<long> seeds, Span<float> observations)
+    {
+        if (observations.Length != NumEnvs * _obs)
+            throw new ArgumentException($"{Name}: Reset needs an observation buffer of {NumEnvs}×{_obs} = {NumEnvs * _obs}, got {observations.Length}.");
+        var obs = ResetAsync(seeds.ToArray(), CancellationToken.None).GetAwaiter().GetResult();
+        obs.AsSpan().CopyTo(observations);
+    }
+
+    /// <summary>Resets every env; after a loss, waits for the replacement and opens a new batch. Returns the observations.</summary>
+    public async Task<float[]> ResetAsync(long[] seeds, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _pool.ThrowIfFailed();
+        if (seeds.Length != 0 && seeds.Length != NumEnvs)
+            throw new ArgumentException($"{Name}: Reset got {seeds.Length} seeds for {NumEnvs} envs (give none or one per env).");
+
+        if (_live && _connection is { } live && ReferenceEquals(_slot.Current, live))
+        {
+            var request = new ResetRequest { BatchId = _batchId };
+            request.Seeds.AddRange(seeds);
+            try
+            {
+                var reply = await live.Client.ResetAsync(request, live.Headers, DateTime.UtcNow + _o.Deadlines.Reset, ct).ConfigureAwait(false);
+                var obs = CheckObservations(reply.Observations, "ResetReply.observations");
+                CloseStream(graceful: true); // a fresh stream after a reset keeps seq numbering simple
+                StartEpisodes(seeds);
+                return obs;
+            }
+            catch (RpcException e) when (IsCallerError(e))
+            {
+                throw new ArgumentException($"{Name}: the server refused Reset: {e.Status.Detail}", e);
+            }
+            catch (Exception e) when (IsLoss(e) && !ct.IsCancellationRequested)
+            {
+                // The caller abandons the episodes in flight anyway: they are not counted as dropped.
+                StartEpisodes(Array.Empty<long>());
+                await LoseAsync(live, e is RpcException { StatusCode: StatusCode.DeadlineExceeded }, Describe(e), e).ConfigureAwait(false);
+            }
+        }
+        return await OpenAsync(seeds, ct).ConfigureAwait(false);
+    }
+
+    private async Task<float[]> OpenAsync(long[] seeds, CancellationToken ct)
+    {
+        var until = DateTime.UtcNow + _o.Restarts.RestoreTimeout;
+        while (true)
+        {
+            var left = until - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+                throw new EnvWorkerLostException(_slot.Name, $"no batch could be opened within {_o.Restarts.RestoreTimeout.TotalSeconds:F0} s", timedOut: true);
+            var connection = await _slot.WaitReadyAsync(left, ct).ConfigureAwait(false);
+            long[] s = seeds.Length > 0 ? seeds : DerivedSeeds();
+            var request = new OpenRequest
+            {
+                EnvId = _o.EnvId,
+                NumEnvs = (uint)NumEnvs,
+                Client = $"{Environment.MachineName} pid {Environment.ProcessId} group {Index}",
+            };
+            foreach (var (k, v) in _pool.EffectiveEnvOptions) request.Options[k] = v;
+            request.Seeds.AddRange(s);
+            try
+            {
+                var reply = await connection.Client.OpenAsync(request, connection.Headers, DateTime.UtcNow + _o.Deadlines.Open, ct).ConfigureAwait(false);
+                var spec = reply.Spec.FromProto($"{connection.Name} OpenReply");
+                if (spec.ObservationSize != _obs || spec.ActionSize != _act)
+                    throw new InvalidOperationException($"{connection.Name} serves '{spec.Id}' with {spec.ObservationSize} observations and {spec.ActionSize} actions, but this pool's env has {_obs} and {_act}: all servers must run the same env version.");
+                var obs = CheckObservations(reply.Observations, "OpenReply.observations");
+                CloseStream(graceful: true);
+                _connection = connection;
+                _batchId = reply.BatchId;
+                _seq = 0;
+                _opens++;
+                _live = true;
+                StartEpisodes(s);
+                return obs;
+            }
+            catch (RpcException e) when (IsCallerError(e) || e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.Unimplemented or StatusCode.ResourceExhausted)
+            {
+                // A configuration problem, not a worker fault: restarting the server would not help.
+                throw new InvalidOperationException($"{connection.Name} refused to open {NumEnvs} '{_o.EnvId}' envs: {e.StatusCode}: {e.Status.Detail}", e);
+            }
+            catch (Exception e) when (IsLoss(e) && !ct.IsCancellationRequested)
+            {
+                if (e is RpcException { StatusCode: StatusCode.Internal or StatusCode.NotFound or StatusCode.FailedPrecondition } r
+                    && await connection.IsServingAsync(_o.Deadlines.Health).ConfigureAwait(false))
+                {
+                    // The server is fine but cannot build the env (a missing model file, a broken env): retrying or
+                    // restarting would fail the same way.
+                    throw new InvalidOperationException($"{connection.Name} cannot open {NumEnvs} '{_o.EnvId}' envs: {r.StatusCode}: {r.Status.Detail}", e);
+                }
+                await LoseAsync(connection, e is RpcException { StatusCode: StatusCode.DeadlineExceeded }, Describe(e), e).ConfigureAwait(false);
+            }
+        }
+    }
+
+    // A batch opened without caller seeds still gets distinct, reproducible streams: derived from the pool's master
+    // seed, the slot and how often this group has opened (so a replacement does not replay the lost episodes).
+    private long[] DerivedSeeds()
+    {
+        var seeds = new long[NumEnvs];
+        for (int i = 0; i < NumEnvs; i++) seeds[i] = SeedSequence.DeriveEnvSeed(_o.MasterSeed, $"env-server-{Index}", (long)_opens * NumEnvs + i);
+        return seeds;
+    }
+
+    // --- Step ---
+
+    public void Step(ReadOnlySpan<float> actions, VectorStepResult result)
+    {
+        PrepareStep(actions);
+        var pending = StepPreparedAsync(result);
+        if (pending.IsCompletedSuccessfully) pending.GetAwaiter().GetResult();
+        else pending.AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>Validates the actions and copies them in (so a caller can then step many groups concurrently).</summary>
+    internal void PrepareStep(ReadOnlySpan<float> actions)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _pool.ThrowIfFailed();
+        if (!_live)
+            throw new InvalidOperationException($"{Name}: Step before Reset, or after its server was lost (call Reset: it waits for the replacement).");
+        if (actions.Length != _actions.Length)
+            throw new ArgumentException($"{Name}: Step got {actions.Length} action values for {NumEnvs} envs × {_act} = {_actions.Length}.");
+        for (int i = 0; i < actions.Length; i++)
+            if (!float.IsFinite(actions[i]))
+                throw new ArgumentException($"{Name}: action[{i}] (env {i / _act}, '{Spec.ActionNames[i % _act]}') is {actions[i]}; actions must be finite numbers (reliability.md R10).");
+        actions.CopyTo(_actions);
+    }
+
+    /// <summary>Sends the prepared actions and fills <paramref name="result"/>; a lost server throws <see cref="EnvWorkerLostException"/>.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    internal async ValueTask StepPreparedAsync(VectorStepResult result)
+    {
+        var connection = _connection!;
+        StepReply reply;
+        long start = Stopwatch.GetTimestamp();
+        try
+        {
+            // No deadline on the stream itself (it lives for the whole run); each step gets its own below.
+            _call ??= connection.Client.Step(connection.Headers);
+            _request.BatchId = _batchId;
+            _request.Seq = ++_seq;
+            _request.Actions.SetFrom(_actions);
+            _stepTimer.CancelAfter(_stepDeadline);
+            await _call.RequestStream.WriteAsync(_request, _stepTimer.Token).ConfigureAwait(false);
+            if (!await _call.ResponseStream.MoveNext(_stepTimer.Token).ConfigureAwait(false))
+                throw new IOException("the server ended the step stream without a reply");
+            reply = _call.ResponseStream.Current;
+            if (!_stepTimer.TryReset())
+            {
+                _stepTimer.Dispose();
+                _stepTimer = new CancellationTokenSource();
+            }
+        }
+        catch (RpcException e) when (IsCallerError(e))
+        {
+            // Actions are validated here first, so this is a contract mismatch; the server left the batch unchanged.
+            CloseStream();
+            throw new ArgumentException($"{Name}: the server rejected the step: {e.Status.Detail}", e);
+        }
+        catch (Exception e) when (IsLoss(e))
+        {
+            bool timedOut = _stepTimer.IsCancellationRequested;
+            string why = timedOut ? $"no step reply within the {_stepDeadline.TotalSeconds:F1} s deadline (hung or stopped)" : Describe(e);
+            throw await LoseAsync(connection, timedOut, why, e).ConfigureAwait(false);
+        }
+        _latency.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        UpdateDeadline();
+        ServerStepSeconds += reply.StepSeconds;
+        string? broken = Fill(reply, result);
+        if (broken is not null) throw await LoseAsync(connection, false, $"broken step reply: {broken}", null).ConfigureAwait(false);
+    }
+
+    private void UpdateDeadline()
+    {
+        // R3: max(min, factor × rolling p99); recomputed every 128 steps so sorting stays off most steps.
+        if (_latency.Total - _deadlineAt < 128 || _latency.Count < 32) return;
+        _deadlineAt = _latency.Total;
+        double adaptive = _o.Deadlines.StepP99Factor * _latency.Percentile(0.99);
+        _stepDeadline = TimeSpan.FromSeconds(Math.Max(_o.Deadlines.MinStep.TotalSeconds, adaptive));
+    }
+
+    private string? Fill(StepReply reply, VectorStepResult result)
+    {
+        int n = NumEnvs;
+        if (reply.Seq != _seq) return $"seq {reply.Seq}, expected {_seq}";
+        if (reply.Observations.Count != n * _obs) return $"{reply.Observations.Count} observation values, expected {n * _obs}";
+        if (reply.Rewards.Count != n || reply.ScoreRewards.Count != n || reply.Terminated.Count != n || reply.Truncated.Count != n)
+            return $"per-env arrays of {reply.Rewards.Count}/{reply.ScoreRewards.Count}/{reply.Terminated.Count}/{reply.Truncated.Count} values, expected {n}";
+        if (result.NumEnvs != n || result.ObservationSize != _obs)
+            throw new ArgumentException($"{Name}: the step result holds {result.NumEnvs}×{result.ObservationSize}, this group has {n}×{_obs}.");
+        result.Clear();
+        reply.Observations.CopyTo(result.Observations, 0);
+        reply.Rewards.CopyTo(result.Rewards, 0);
+        reply.ScoreRewards.CopyTo(result.ScoreRewards, 0);
+        reply.Terminated.CopyTo(result.Terminated, 0);
+        reply.Truncated.CopyTo(result.Truncated, 0);
+        for (int i = 0; i < n; i++)
+        {
+            _lengths[i]++;
+            _returns[i] += result.Rewards[i];
+            _scores[i] += result.ScoreRewards[i];
+        }
+        foreach (var ending in reply.Endings)
+        {
+            int i = (int)ending.EnvIndex;
+            if (i >= n) return $"an ending for env {i} of {n}";
+            if (ending.FinalObservation.Count != _obs) return $"a final observation of {ending.FinalObservation.Count} values for env {i}, expected {_obs}";
+            var reason = ending.Reason.FromProto();
+            result.Reasons[i] = reason;
+            result.Dropped[i] = ending.Dropped;
+            ending.FinalObservation.CopyTo(result.FinalObservations, i * _obs);
+            result.Episodes.Add(new EpisodeSummary(i, ending.Score, ending.EpisodeReturn, (int)ending.Length, reason,
+                ending.HasSeed ? ending.Seed : null, ending.RewardTerms.ToArray()));
+            if (reason == EndReason.SimError) _pool.Stats.AddSimError();
+            if (reason == EndReason.NonFiniteObservation) _pool.Stats.AddNonFinite();
+            _lengths[i] = 0;
+            _returns[i] = 0;
+            _scores[i] = 0;
+            _seeds[i] = null;
+        }
+        result.ClippedActions = (int)reply.ClippedActions;
+        _pool.Stats.AddActions(_actions.Length, reply.ClippedActions);
+        return null;
+    }
+
+    // --- Losing a server ---
+
+    /// <summary>
+    /// Drops the episodes in flight (counted), forgets the batch, and tells the slot when the server itself is gone
+    /// (timeout, broken connection, failed health check); a server that still serves only lost this batch.
+    /// </summary>
+    private async Task<EnvWorkerLostException> LoseAsync(ServerConnection connection, bool timedOut, string reason, Exception? inner)
+    {
+        _live = false;
+        CloseStream();
+        if (!_stepTimer.TryReset())
+        {
+            _stepTimer.Dispose();
+            _stepTimer = new CancellationTokenSource();
+        }
+        long episodes = 0, transitions = 0;
+        var lost = new List<EpisodeSummary>();
+        for (int i = 0; i < NumEnvs; i++)
+        {
+            if (_lengths[i] > 0)
+            {
+                episodes++;
+                transitions += _lengths[i];
+                lost.Add(new EpisodeSummary(i, _scores[i], _returns[i], _lengths[i], EndReason.ServerLost, _seeds[i], new double[Spec.RewardTermNames.Length]));
+            }
+        }
+        StartEpisodes(Array.Empty<long>());
+        LostEpisodes = lost;
+        _pool.Stats.AddDropped(episodes, transitions);
+
+        bool serverGone = timedOut || inner is not RpcException { StatusCode: StatusCode.NotFound or StatusCode.FailedPrecondition or StatusCode.Internal }
+            || !await connection.IsServingAsync(_o.Deadlines.Health).ConfigureAwait(false);
+        if (serverGone) _slot.ReportLost(connection, timedOut, reason);
+        else
+        {
+            // The server is fine, only this batch is gone (an env failed in it): replace the batch, not the server,
+            // but count it like a restart, so an env that keeps failing trips the same limits.
+            if (ReferenceEquals(connection, _connection)) _ = CloseBatchAsync(connection, _batchId);
+            _pool.OnBatchLost(_slot, connection, reason);
+        }
+        return new EnvWorkerLostException(connection.Name, $"{reason}; {episodes} episode(s) in flight dropped", timedOut, inner);
+    }
+
+    private static bool IsCallerError(RpcException e) => e.StatusCode == StatusCode.InvalidArgument;
+
+    private static bool IsLoss(Exception e) =>
+        e is RpcException or IOException or OperationCanceledException or ObjectDisposedException or System.Net.Http.HttpRequestException or InvalidDataException;
+
+    private static string Describe(Exception e) => e switch
+    {
+        RpcException r => $"{r.StatusCode}: {r.Status.Detail}",
+        _ => $"{e.GetType().Name}: {e.Message}",
+    };
+
+    private float[] CheckObservations(Google.Protobuf.Collections.RepeatedField<float> values, string field)
+    {
+        if (values.Count != NumEnvs * _obs)
+            throw new InvalidDataException($"{Name}: {field} has {values.Count} values, expected {NumEnvs}×{_obs}.");
+        return values.ToArray();
+    }
+
+    private void StartEpisodes(long[] seeds)
+    {
+        Array.Clear(_lengths);
+        Array.Clear(_returns);
+        Array.Clear(_scores);
+        for (int i = 0; i < NumEnvs; i++) _seeds[i] = seeds.Length == 0 ? null : seeds[i];
+    }
+
+    /// <summary>
+    /// Ends the step stream. Graceful (the server is fine): half-close first, so the server's handler returns instead of
+    /// seeing a reset (many client resets look like the HTTP/2 rapid-reset attack to Kestrel). Otherwise just dispose.
+    /// </summary>
+    private void CloseStream(bool graceful = false)
+    {
+        var call = _call;
+        _call = null;
+        if (call is null) return;
+        if (!graceful)
+        {
+            try { call.Dispose(); } catch (Exception) { }
+            return;
+        }
+        _ = call.RequestStream.CompleteAsync().ContinueWith(_ => call.Dispose(), TaskScheduler.Default);
+    }
+
+    private async Task CloseBatchAsync(ServerConnection connection, ulong batchId)
+    {
+        try
+        {
+            await connection.Client.CloseAsync(new CloseRequest { BatchId = batchId }, connection.Headers, DateTime.UtcNow + _o.Deadlines.Close).ConfigureAwait(false);
+        }
+        catch (RpcException) { }
+        catch (ObjectDisposedException) { }
+    }
+
+    /// <summary>Closes the batch on its server (best effort, bounded by the close deadline).</summary>
+    internal async Task CloseAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        CloseStream(graceful: _live);
+        if (_live && _connection is { } c && ReferenceEquals(_slot.Current, c)) await CloseBatchAsync(c, _batchId).ConfigureAwait(false);
+        _live = false;
+        _stepTimer.Dispose();
+    }
+
+    public void Dispose() => CloseAsync().GetAwaiter().GetResult();
+}
