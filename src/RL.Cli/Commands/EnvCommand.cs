@@ -96,7 +96,7 @@ public static class EnvCommand
         var command = new Command("check", "Run the env checker: sizes, bounds, finiteness, seed determinism, bad actions, step after the end.") { id, seed, steps };
         command.SetAction(r => Cli.Run(() =>
         {
-            var registry = Envs.LocalEnvs.Create();
+            var registry = RL.Envs.Server.EnvCatalog.Create();
             string envId = r.GetValue(id)!;
             var results = EnvChecker.Check(() => registry.Create(envId, null, "rl env check"), r.GetValue(seed), r.GetValue(steps));
             foreach (var result in results) Console.WriteLine($"{(result.Passed ? "OK  " : "FAIL")}  {result.Check,-24} {result.Detail}");
