@@ -7,7 +7,7 @@ stamp="$out/.built"
 
 stale() {
   [ -f "$stamp" ] || return 0
-  [ -n "$(find "$root/src" "$root/envs" "$root/proto" "$root"/Directory.*.props "$root"/Directory.*.targets "$root/global.json" \
+  [ -n "$(find "$root/src" "$root/envs" "$root/proto" "$root/experiments/configs" "$root"/Directory.*.props "$root"/Directory.*.targets "$root/global.json" \
       \( -name bin -o -name obj \) -prune -o -type f -newer "$stamp" -print -quit 2>/dev/null)" ]
 }
 
