@@ -113,6 +113,7 @@ public sealed class Ddpg : IDisposable
     /// <summary>Running sums since the last <see cref="TakeStats"/>.</summary>
     private double _sumCriticLoss, _sumActorLoss, _sumCriticNorm, _sumActorNorm, _lastQ = double.NaN;
     private long _statUpdates, _statFlips;
+    private long _updates;
 
     // --- one update ---
 
@@ -162,8 +163,9 @@ public sealed class Ddpg : IDisposable
         _sumCriticNorm += criticNorm;
         _sumActorNorm += actorNorm;
         if (flip) _statFlips++;
-        if (_statUpdates++ % 100 == 0) _lastQ = q.mean().item<float>();
-        if (_adaptive is not null && _statUpdates % _config.Exploration.Adaptive.Interval == 0) AdaptParameterNoise(s, envSteps);
+        _statUpdates++;
+        if (_updates++ % 100 == 0) _lastQ = q.mean().item<float>();
+        if (_adaptive is not null && _updates % _config.Exploration.Adaptive.Interval == 0) AdaptParameterNoise(s, envSteps);
         return true;
     }
 
@@ -285,6 +287,7 @@ public sealed class Ddpg : IDisposable
             foreach (double v in new[] { _sumCriticLoss, _sumActorLoss, _sumCriticNorm, _sumActorNorm, _lastQ }) writer.Write(v);
             writer.Write(_statUpdates);
             writer.Write(_statFlips);
+            writer.Write(_updates);
         });
     }
 
@@ -323,6 +326,7 @@ public sealed class Ddpg : IDisposable
             _lastQ = reader.ReadDouble();
             _statUpdates = reader.ReadInt64();
             _statFlips = reader.ReadInt64();
+            _updates = reader.ReadInt64();
         });
         _actorLr = _criticLr = double.NaN;
     }

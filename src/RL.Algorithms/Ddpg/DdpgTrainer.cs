@@ -81,7 +81,7 @@ public static class DdpgTrainer
         private readonly Stopwatch _idle = new();
         private readonly Stopwatch _busy = Stopwatch.StartNew();
         private double _idleAtLastRow, _busyAtLastRow;
-        private long _nextRowUpdates, _nextRowSteps;
+        private long _nextRowUpdates, _nextRowSteps, _rowUpdates = -1, _rowSteps = -1;
         private int _consecutiveNonfinite;
 
         public Loop(TrainingSession session, Ddpg ddpg, ReplayBuffer replay, List<DdpgSampler> samplers)
@@ -118,8 +118,10 @@ public static class DdpgTrainer
             long steps = RunCounters.Read(ref _counters.EnvSteps) - _counters.LearningStartEnvSteps;
             long allowed = (long)Math.Floor(_session.Config.Train.UpdatesPerEnvStep * steps);
             long due = allowed - (_counters.Updates - _counters.LearningStartUpdates);
+            // Async mode stops exactly at max_updates. Sync mode finishes the iteration: cutting it short would make
+            // a run that stops at a budget and is resumed differ from one that never stopped (R13).
             long max = _session.Config.Train.MaxUpdates;
-            if (max > 0) due = Math.Min(due, max - _counters.Updates);
+            if (max > 0 && _session.Config.Train.Mode == CollectionMode.Async) due = Math.Min(due, max - _counters.Updates);
             return due;
         }
 
@@ -288,6 +290,8 @@ public static class DdpgTrainer
             values["explore/param_noise_fraction"] = episodes > 0 ? paramEpisodes / (double)episodes : double.NaN;
             values["explore/bisection_sigma"] = paramEpisodes > 0 && _session.Config.Ddpg.Exploration.ParamNoise == RL.Core.Exploration.ParameterNoiseKind.Bisection ? sigma / paramEpisodes : double.NaN;
             _session.LogProgress(values, IdleFraction);
+            _rowUpdates = _counters.Updates;
+            _rowSteps = RunCounters.Read(ref _counters.EnvSteps);
             _idleAtLastRow = _idle.Elapsed.TotalSeconds;
             _busyAtLastRow = _busy.Elapsed.TotalSeconds;
         }
@@ -351,7 +355,7 @@ public static class DdpgTrainer
                     Checkpoint(pauseSamplers: null, evaluate: false, envsHealthy);
                 }
             }
-            WriteProgressRow();
+            if (_counters.Updates != _rowUpdates || RunCounters.Read(ref _counters.EnvSteps) != _rowSteps) WriteProgressRow();
             return outcome;
         }
     }

@@ -94,10 +94,13 @@ public sealed class TrainingSession : IDisposable
         _episodes = new CsvTable(directory.EpisodesPath, EpisodeColumns.Concat(_termNames).ToArray(), Keep("env_steps", keepSteps));
         _evaluations = new CsvTable(directory.EvaluationsPath, EvaluationColumns, Keep("env_steps", keepSteps));
         _tensorBoard = new TensorBoardWriter(directory.TensorBoardDirectory);
-        _lastCheckpointUpdates = Counters.Updates;
-        _lastEvaluationSteps = Counters.EnvSteps;
-        _windowEnvSteps = Counters.EnvSteps;
-        _windowUpdates = Counters.Updates;
+        if (resumeFrom is null)
+        {
+            _lastCheckpointUpdates = Counters.Updates;
+            _lastEvaluationSteps = Counters.EnvSteps;
+            _windowEnvSteps = Counters.EnvSteps;
+            _windowUpdates = Counters.Updates;
+        }
     }
 
     public const string RunStateFile = "run.bin";
@@ -503,23 +506,47 @@ public sealed class TrainingSession : IDisposable
     }
 
     /// <summary>Loads the normaliser statistics saved in a checkpoint into <paramref name="pipeline"/> (for evaluation).</summary>
-    public static void ReadObservationStatistics(CheckpointReader checkpoint, ObservationPipeline pipeline) =>
-        checkpoint.ReadBinary(RunStateFile, r =>
-        {
-            new RunCounters().Load(r);
-            pipeline.Load(r);
-        });
+    public static void ReadObservationStatistics(CheckpointReader checkpoint, ObservationPipeline pipeline)
+    {
+        using var stream = checkpoint.Open(RunStateFile);
+        using var r = new BinaryReader(stream);
+        new RunCounters().Load(r);
+        pipeline.Load(r);
+    }
 
     private void WriteRunState(BinaryWriter w)
     {
         Counters.Save(w, WallSeconds);
         Observations.Save(w);
+        // The schedule and the open progress window, so rows after a resume match an uninterrupted run (R13).
+        w.Write(_lastCheckpointUpdates);
+        w.Write(_lastEvaluationSteps);
+        w.Write(_windowEpisodes);
+        w.Write(_windowFalls);
+        w.Write(_windowScore);
+        w.Write(_windowReturn);
+        w.Write(_windowLength);
+        w.Write(_windowTerms.Length);
+        foreach (double v in _windowTerms) w.Write(v);
+        w.Write(_windowEnvSteps);
+        w.Write(_windowUpdates);
     }
 
     private void ReadRunState(BinaryReader r)
     {
         Counters.Load(r);
         Observations.Load(r);
+        _lastCheckpointUpdates = r.ReadInt64();
+        _lastEvaluationSteps = r.ReadInt64();
+        _windowEpisodes = r.ReadInt64();
+        _windowFalls = r.ReadInt64();
+        _windowScore = r.ReadDouble();
+        _windowReturn = r.ReadDouble();
+        _windowLength = r.ReadDouble();
+        _windowTerms = new double[r.ReadInt32()];
+        for (int i = 0; i < _windowTerms.Length; i++) _windowTerms[i] = r.ReadDouble();
+        _windowEnvSteps = r.ReadInt64();
+        _windowUpdates = r.ReadInt64();
     }
 
     public void Dispose()
