@@ -65,5 +65,7 @@ public sealed record DdpgConfig : IValidatedConfig
     {
         if (Warmup < BatchSize) error("warmup", $"{Warmup} is below batch_size {BatchSize}: the first batch needs that many transitions.");
         if (BufferSize < Warmup) error("buffer_size", $"{BufferSize} is below warmup {Warmup}, so learning would never start.");
+        if (Actor.Noisy != NoisyLayers.None && Exploration.ParamNoise != ParameterNoiseKind.None)
+            error("exploration.param_noise", "cannot be combined with NoisyNet actor layers (actor.noisy), which are a form of parameter noise themselves; choose one.");
     }
 }

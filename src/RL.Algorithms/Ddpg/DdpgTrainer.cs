@@ -344,7 +344,8 @@ public static class DdpgTrainer
             _session.Message($"stopping: {outcome.Reason}");
             if (writeCheckpoint)
             {
-                bool evaluate = outcome.ExitCode == TrainOutcome.Completed && _session.Config.Evaluation.AtEnd && envsHealthy;
+                bool evaluate = outcome.ExitCode == TrainOutcome.Completed && _session.Config.Evaluation.AtEnd && envsHealthy
+                    && _session.LastEvaluationEnvSteps != RunCounters.Read(ref _counters.EnvSteps);
                 try
                 {
                     Checkpoint(pauseSamplers: null, evaluate, envsHealthy);

@@ -326,6 +326,9 @@ public sealed class TrainingSession : IDisposable
             || (c.EveryMinutes > 0 && Now - _lastCheckpointTime >= c.EveryMinutes * 60);
     }
 
+    /// <summary>Env steps at the last evaluation (−1 before any in this process).</summary>
+    public long LastEvaluationEnvSteps => Counters.Evaluations == 0 ? -1 : _lastEvaluationSteps;
+
     public bool EvaluationDue()
     {
         var e = Config.Evaluation;
