@@ -30,6 +30,13 @@ public sealed class OrnsteinUhlenbeckNoise
 
     public void Reset() => Array.Fill(_x, Mu);
 
+    /// <summary>Puts the process in a given state (e.g. a draw from its stationary distribution).</summary>
+    public void SetState(ReadOnlySpan<double> state)
+    {
+        if (state.Length != _x.Length) throw new ArgumentException($"OU state has {_x.Length} elements, got {state.Length}.");
+        state.CopyTo(_x);
+    }
+
     /// <summary>Advances the process one step with standard deviation <paramref name="sigma"/> and writes it into <paramref name="noise"/>.</summary>
     public void Sample(Xoshiro256 rng, double sigma, Span<float> noise)
     {
