@@ -99,6 +99,9 @@ public sealed unsafe class MjData : IDisposable
     /// <summary>x = M⁻¹ y for <paramref name="n"/> vectors of length nv, using the factorisation of the last step1/forward.</summary>
     public void SolveM(double* x, double* y, int n) => Check(Native.rlmj_solve_m(Model.Handle, Handle, x, y, n), "mj_solveM");
 
+    /// <summary>The dense nv×nv mass matrix (row-major) of the last step1/forward.</summary>
+    public void FullM(double* dst) => Check(Native.rlmj_full_m(Model.Handle, Handle, dst), "mj_fullM");
+
     private void Check(int rc, string call)
     {
         if (rc == 0) return;

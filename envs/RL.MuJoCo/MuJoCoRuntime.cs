@@ -23,6 +23,14 @@ public static class MuJoCoRuntime
 
     public static void EnsureLoaded() => _ = Loaded.Value;
 
+    /// <summary>
+    /// Factors a symmetric positive definite n×n row-major matrix in place (mju_cholFactor) and solves it for
+    /// <paramref name="count"/> right-hand sides stored one after another (overwritten with the solutions).
+    /// Returns false, leaving the right-hand sides unspecified, when the matrix is not positive definite.
+    /// </summary>
+    public static unsafe bool SolveSpd(double* matrix, int n, double* rightHandSides, int count) =>
+        Native.rlmj_spd_solve(matrix, n, rightHandSides, count) == n;
+
     private static int Initialize()
     {
         int version;

@@ -44,6 +44,8 @@ internal static unsafe partial class Native
     [LibraryImport(Shim)] internal static partial int rlmj_forward(IntPtr m, IntPtr d);
     [LibraryImport(Shim)] internal static partial int rlmj_kinematics(IntPtr m, IntPtr d);
     [LibraryImport(Shim)] internal static partial int rlmj_solve_m(IntPtr m, IntPtr d, double* x, double* y, int n);
+    [LibraryImport(Shim)] internal static partial int rlmj_full_m(IntPtr m, IntPtr d, double* dst);
+    [LibraryImport(Shim)] internal static partial int rlmj_spd_solve(double* mat, int n, double* rhs, int count);
     [LibraryImport(Shim, StringMarshalling = StringMarshalling.Utf8)] internal static partial int rlmj_model_int(IntPtr m, string name);
     [LibraryImport(Shim, StringMarshalling = StringMarshalling.Utf8)] internal static partial IntPtr rlmj_model_ptr(IntPtr m, string name);
     [LibraryImport(Shim, StringMarshalling = StringMarshalling.Utf8)] internal static partial IntPtr rlmj_data_ptr(IntPtr d, string name);

@@ -44,7 +44,12 @@ public sealed class CountingEnv : IEnv
     public void Reset(long? seed, Span<float> observation)
     {
         ResetCalls++;
-        if (seed is long s) _stream = s;
+        if (seed is long s)
+        {
+            // Seeding restarts the env's whole sequence, so a seed reproduces everything after it.
+            _stream = s;
+            _episode = -1;
+        }
         else _stream++;
         _episode++;
         _step = 0;

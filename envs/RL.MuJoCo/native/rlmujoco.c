@@ -100,6 +100,18 @@ RLMJ_EXPORT int rlmj_step2(const mjModel* m, mjData* d) { GUARDED(mj_step2(m, d)
 RLMJ_EXPORT int rlmj_forward(const mjModel* m, mjData* d) { GUARDED(mj_forward(m, d)); return 0; }
 RLMJ_EXPORT int rlmj_kinematics(const mjModel* m, mjData* d) { GUARDED(mj_kinematics(m, d); mj_comPos(m, d)); return 0; }
 RLMJ_EXPORT int rlmj_solve_m(const mjModel* m, mjData* d, mjtNum* x, const mjtNum* y, int n) { GUARDED(mj_solveM(m, d, x, y, n)); return 0; }
+// Factors the symmetric positive definite n×n matrix `mat` in place with MuJoCo's Cholesky (mju_cholFactor)
+// and solves it for `count` right-hand sides stored one after another in `rhs` (overwritten). One call instead
+// of one per vector keeps the C#↔C transitions off the hot path. Returns the rank found (n when the matrix is
+// positive definite).
+RLMJ_EXPORT int rlmj_spd_solve(mjtNum* mat, int n, mjtNum* rhs, int count) {
+  int rank = mju_cholFactor(mat, n, 1e-15);
+  if (rank != n) return rank;
+  for (int i = 0; i < count; i++) mju_cholSolve(rhs + (size_t)i * n, mat, rhs + (size_t)i * n, n);
+  return rank;
+}
+
+RLMJ_EXPORT int rlmj_full_m(const mjModel* m, mjData* d, mjtNum* dst) { GUARDED(mj_fullM(m, dst, d->qM)); return 0; }
 
 // Integer sizes of mjModel (nq, nv, nbody, ...) by name; -1 when the name is unknown.
 RLMJ_EXPORT int rlmj_model_int(const mjModel* m, const char* name) {

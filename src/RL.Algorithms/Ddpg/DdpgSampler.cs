@@ -285,6 +285,11 @@ internal sealed class DdpgSampler : IDisposable
             {
                 pause.WaitIfPaused();
                 if (stop.IsCancellationRequested) break;
+                if (AheadOfLearner())
+                {
+                    Thread.Sleep(1);
+                    continue;
+                }
                 SyncActor(force: false);
                 Act(_session.Counters.EnvSteps);
                 bool stepped = Step();
@@ -300,6 +305,17 @@ internal sealed class DdpgSampler : IDisposable
         {
             pause.Leave();
         }
+    }
+
+    /// <summary>True when this run's samplers are more than train.sampler_lead_steps ahead of the learner (async mode).</summary>
+    private bool AheadOfLearner()
+    {
+        var train = _session.Config.Train;
+        var c = _session.Counters;
+        long start = Interlocked.Read(ref c.LearningStartEnvSteps);
+        if (train.SamplerLeadSteps == 0 || start < 0) return false;
+        double learned = (Interlocked.Read(ref c.Updates) - Interlocked.Read(ref c.LearningStartUpdates)) / train.UpdatesPerEnvStep;
+        return RunCounters.Read(ref c.EnvSteps) - start > learned + train.SamplerLeadSteps;
     }
 
     // --- checkpoints ---

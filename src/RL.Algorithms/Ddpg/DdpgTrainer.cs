@@ -83,6 +83,7 @@ public static class DdpgTrainer
         private double _idleAtLastRow, _busyAtLastRow;
         private long _nextRowUpdates, _nextRowSteps, _rowUpdates = -1, _rowSteps = -1;
         private int _consecutiveNonfinite;
+        private (long Updates, double Score)? _scored;
 
         public Loop(TrainingSession session, Ddpg ddpg, ReplayBuffer replay, List<DdpgSampler> samplers)
         {
@@ -111,8 +112,8 @@ public static class DdpgTrainer
             if (_counters.LearningStartEnvSteps < 0)
             {
                 if (_replay.Count < _session.Config.Ddpg.Warmup) return 0;
-                _counters.LearningStartEnvSteps = RunCounters.Read(ref _counters.EnvSteps);
-                _counters.LearningStartUpdates = _counters.Updates;
+                Interlocked.Exchange(ref _counters.LearningStartUpdates, _counters.Updates);
+                Interlocked.Exchange(ref _counters.LearningStartEnvSteps, RunCounters.Read(ref _counters.EnvSteps));
                 _session.Message($"warm-up done: {_replay.Count} transitions in replay; learning starts");
             }
             long steps = RunCounters.Read(ref _counters.EnvSteps) - _counters.LearningStartEnvSteps;
@@ -130,7 +131,7 @@ public static class DdpgTrainer
         {
             if (_ddpg.Update(_replay, RunCounters.Read(ref _counters.EnvSteps)))
             {
-                _counters.Updates++;
+                Interlocked.Increment(ref _counters.Updates);
                 _consecutiveNonfinite = 0;
                 return true;
             }
@@ -304,6 +305,12 @@ public static class DdpgTrainer
             {
                 using var policy = MakePolicy();
                 score = _session.Evaluate(policy).Mean;
+                _scored = (_counters.Updates, score.Value);
+            }
+            // Checkpoints are named by update count; a later one at the same count holds the same actor, so it keeps the score.
+            else if (_scored is (long updates, double previous) && updates == _counters.Updates)
+            {
+                score = previous;
             }
             if (!Parameters.AllFinite(_ddpg.LearnedTensors()))
             {

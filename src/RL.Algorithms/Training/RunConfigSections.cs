@@ -107,6 +107,14 @@ public sealed record TrainConfig : IValidatedConfig
     [ConfigRange(0, 1e6, MinExclusive = true)]
     public double UpdatesPerEnvStep { get; init; } = 1;
 
+    /// <summary>
+    /// Async mode: how many env steps the samplers may run ahead of updates / updates_per_env_step before they wait,
+    /// so a fast env does not fill the replay with data from ever staler policies; 0 lets them run free (Reason8's
+    /// samplers never waited, but their simulator ran at ~30 steps/s).
+    /// </summary>
+    [ConfigRange(0, 1e15)]
+    public long SamplerLeadSteps { get; init; } = 1000;
+
     /// <summary>Updates per progress.csv row (1 for one row per update).</summary>
     [ConfigRange(1, 1e9)]
     public int LogEveryUpdates { get; init; } = 1000;

@@ -1,13 +1,14 @@
 using RL.Core.Environments;
 using RL.Envs;
 using RL.Envs.Classic;
+using RL.Envs.LearningToRun;
 using RL.Envs.Wrappers;
 
 namespace RL.Cli.Environments;
 
 /// <summary>
-/// The envs and env sources the `rl` command offers. The Learning-to-Run env ("L2R") and the gRPC worker pool
-/// (env.backend local and remote) register here once they are part of the build.
+/// The envs and env sources the `rl` command offers: Learning to Run ("L2R") and Pendulum, in process; the gRPC
+/// worker pool (env.backend local and remote) registers here once it is part of the build.
 /// </summary>
 public static class CliEnvironments
 {
@@ -17,6 +18,7 @@ public static class CliEnvironments
     public static EnvRegistry CreateRegistry()
     {
         var registry = new EnvRegistry();
+        LearningToRunCatalog.Register(registry);
         registry.Register("Pendulum", _ => new Pendulum(), "Gymnasium Pendulum-v1 swing-up (3 observations, 1 torque)");
         RewardShaping.Register(registry);
         return registry;
