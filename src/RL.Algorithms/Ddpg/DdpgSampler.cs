@@ -45,6 +45,7 @@ internal sealed class DdpgSampler : IDisposable
     // Own per-env sums, to log episodes that a lost worker cut short.
     private readonly double[] _score, _return;
     private readonly int[] _length;
+    private readonly long?[] _episodeSeed;
 
     public DdpgSampler(EnvGroupRunner runner, TrainingSession session, DdpgConfig config, Ddpg learner)
     {
@@ -82,6 +83,7 @@ internal sealed class DdpgSampler : IDisposable
         _score = new double[_n];
         _return = new double[_n];
         _length = new int[_n];
+        _episodeSeed = new long?[_n];
     }
 
     public int Index => _runner.Index;
@@ -118,6 +120,8 @@ internal sealed class DdpgSampler : IDisposable
     private void BeginEpisode(int i, long envSteps)
     {
         _statEpisodes++;
+        // In-process envs know every episode's seed (autoresets included); remote ones report only explicit seeds.
+        _episodeSeed[i] = (_runner.Group as RL.Core.Environments.InProcessEnvGroup)?.Envs[i] is RL.Envs.Wrappers.ReplayableEnv replayable ? replayable.EpisodeSeed : null;
         _score[i] = _return[i] = 0;
         _length[i] = 0;
         _ou[i].Reset();
@@ -214,7 +218,7 @@ internal sealed class DdpgSampler : IDisposable
             // The worker was lost: the in-flight step has no next state; the partial episodes end here (R2).
             for (int i = 0; i < _n; i++)
             {
-                episodeDone(new EpisodeRecord(Index, new EpisodeSummary(i, _score[i], _return[i], _length[i], EndReason.ServerLost, null, Array.Empty<double>()),
+                episodeDone(new EpisodeRecord(Index, new EpisodeSummary(i, _score[i], _return[i], _length[i], EndReason.ServerLost, _episodeSeed[i], Array.Empty<double>()),
                     Exploration(i), envSteps, _session.Counters.Updates));
                 _episodeStates[i].Clear();
                 _session.Observations.Transform.Apply(_runner.Observations.AsSpan(i * inSize, inSize), _obs.AsSpan(i * _o, _o));
@@ -242,6 +246,7 @@ internal sealed class DdpgSampler : IDisposable
             {
                 var summary = result.Episodes.FirstOrDefault(e => e.EnvIndex == i)
                     ?? new EpisodeSummary(i, _score[i], _return[i], _length[i], result.Reasons[i], null, Array.Empty<double>());
+                if (summary.Seed is null && _episodeSeed[i] is long seed) summary = summary with { Seed = seed };
                 episodeDone(new EpisodeRecord(Index, summary, Exploration(i), envSteps, _session.Counters.Updates));
                 if (!result.Dropped[i] && _episodeStates[i].Count > 0)
                 {
@@ -340,6 +345,8 @@ internal sealed class DdpgSampler : IDisposable
             w.Write(_score[i]);
             w.Write(_return[i]);
             w.Write(_length[i]);
+            w.Write(_episodeSeed[i].HasValue);
+            w.Write(_episodeSeed[i] ?? 0);
         }
         w.Write(_statEpisodes);
         w.Write(_statParamEpisodes);
@@ -367,6 +374,9 @@ internal sealed class DdpgSampler : IDisposable
             _score[i] = r.ReadDouble();
             _return[i] = r.ReadDouble();
             _length[i] = r.ReadInt32();
+            bool hasSeed = r.ReadBoolean();
+            long seed = r.ReadInt64();
+            _episodeSeed[i] = hasSeed ? seed : null;
         }
         _statEpisodes = r.ReadInt64();
         _statParamEpisodes = r.ReadInt64();

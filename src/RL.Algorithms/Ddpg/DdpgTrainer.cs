@@ -364,6 +364,7 @@ public static class DdpgTrainer
                 }
             }
             if (_counters.Updates != _rowUpdates || RunCounters.Read(ref _counters.EnvSteps) != _rowSteps) WriteProgressRow();
+            _session.Tick(IdleFraction, force: true);
             return outcome;
         }
     }

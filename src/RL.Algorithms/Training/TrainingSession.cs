@@ -422,11 +422,11 @@ public sealed class TrainingSession : IDisposable
     }
 
     /// <summary>Sends a progress snapshot to the console reporter about once a second, and flushes logs now and then.</summary>
-    public void Tick(double learnerIdleFraction)
+    public void Tick(double learnerIdleFraction, bool force = false)
     {
         double now = Now;
         FlushIfDue(force: false);
-        if (now - _lastReport < 1.0) return;
+        if (!force && now - _lastReport < 1.0) return;
         _lastReport = now;
         double elapsed = Math.Max(1e-9, now - _windowStart);
         long steps = RunCounters.Read(ref Counters.EnvSteps);

@@ -124,6 +124,12 @@ public static class TrainCommand
             error.WriteLine($"rl train: {e.Message}");
             return 1;
         }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
+        {
+            // e.g. a resumed run whose --set changed the network sizes: the checkpoint no longer fits.
+            error.WriteLine($"rl train: failed: {e.Message}");
+            return 1;
+        }
     }
 
     private static TrainOutcome Train(RunConfig config, RL.Core.Environments.EnvProviderCatalog providers, string? resume, ITrainingReporter reporter, CancellationToken cancel)
