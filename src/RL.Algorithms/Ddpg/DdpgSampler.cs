@@ -119,6 +119,9 @@ internal sealed class DdpgSampler : IDisposable
     /// <summary>Chooses the exploration of env <paramref name="i"/>'s new episode.</summary>
     private void BeginEpisode(int i, long envSteps)
     {
+        // Every episode starts from the learner's latest actor (Reason8 pushed weights to samplers after each episode),
+        // so a perturbed actor is built from current weights.
+        if (_learner.PublishedVersion != _actorVersion) TakePublished();
         _statEpisodes++;
         // In-process envs know every episode's seed (autoresets included); remote ones report only explicit seeds.
         _episodeSeed[i] = (_runner.Group as RL.Core.Environments.InProcessEnvGroup)?.Envs[i] is RL.Envs.Wrappers.ReplayableEnv replayable ? replayable.EpisodeSeed : null;
@@ -159,16 +162,18 @@ internal sealed class DdpgSampler : IDisposable
 
     // --- act ---
 
-    /// <summary>Takes the published actor when it changed and the sync interval has passed.</summary>
+    /// <summary>Takes the published actor when it changed and the sync interval has passed (always with <paramref name="force"/>).</summary>
     public void SyncActor(bool force)
     {
         if (!force && _stepsSinceSync < _session.Config.Train.ActorSyncSteps) return;
-        if (force || _learner.PublishedVersion != _actorVersion)
-        {
-            _actorVersion = _learner.CopyPublished(_actor);
-            _normalizer.Refresh();
-        }
+        if (force || _learner.PublishedVersion != _actorVersion) TakePublished();
         _stepsSinceSync = 0;
+    }
+
+    private void TakePublished()
+    {
+        _actorVersion = _learner.CopyPublished(_actor);
+        _normalizer.Refresh();
     }
 
     /// <summary>Computes this step's actions: the actor (or the env's perturbed actor) plus action noise, clipped to the action space.</summary>

@@ -123,7 +123,7 @@ public sealed record TrainConfig : IValidatedConfig
     [ConfigRange(0.1, 86400)]
     public double ConsoleIntervalS { get; init; } = 10;
 
-    /// <summary>Each sampler takes the learner's latest actor every N of its env steps (and at every episode start).</summary>
+    /// <summary>Each sampler takes the learner's latest actor every N of its env steps, and at every episode start.</summary>
     [ConfigRange(1, 1e9)]
     public int ActorSyncSteps { get; init; } = 1;
 
