@@ -298,7 +298,7 @@ public static class DdpgTrainer
         }
 
         /// <summary>Evaluates (optionally) and writes a checkpoint with the samplers parked.</summary>
-        private void Checkpoint(PauseGate? pauseSamplers, bool evaluate, bool envsHealthy = true)
+        private void Checkpoint(PauseGate? pauseSamplers, bool evaluate)
         {
             double? score = null;
             if (evaluate)
@@ -355,12 +355,12 @@ public static class DdpgTrainer
                     && _session.LastEvaluationEnvSteps != RunCounters.Read(ref _counters.EnvSteps);
                 try
                 {
-                    Checkpoint(pauseSamplers: null, evaluate, envsHealthy);
+                    Checkpoint(pauseSamplers: null, evaluate);
                 }
                 catch (Exception e) when (e is EnvFleetFailedException or EnvWorkerLostException or OperationCanceledException)
                 {
                     _session.Message($"final evaluation failed ({e.Message}); writing the checkpoint without it");
-                    Checkpoint(pauseSamplers: null, evaluate: false, envsHealthy);
+                    Checkpoint(pauseSamplers: null, evaluate: false);
                 }
             }
             if (_counters.Updates != _rowUpdates || RunCounters.Read(ref _counters.EnvSteps) != _rowSteps) WriteProgressRow();

@@ -49,6 +49,8 @@ public sealed class TrainingSession : IDisposable
     private EnvGroupSet? _evaluationEnvs;
     private double _lastFlush;
     private double _lastReport = double.NegativeInfinity;
+    private double _rateTime, _stepsPerSecond = double.NaN, _updatesPerSecond = double.NaN;
+    private long _rateSteps, _rateUpdates;
     private double _lastCheckpointTime;
     private long _lastCheckpointUpdates;
     private long _lastEvaluationSteps;
@@ -94,6 +96,8 @@ public sealed class TrainingSession : IDisposable
         _episodes = new CsvTable(directory.EpisodesPath, EpisodeColumns.Concat(_termNames).ToArray(), Keep("env_steps", keepSteps));
         _evaluations = new CsvTable(directory.EvaluationsPath, EvaluationColumns, Keep("env_steps", keepSteps));
         _tensorBoard = new TensorBoardWriter(directory.TensorBoardDirectory);
+        _rateSteps = Counters.EnvSteps;
+        _rateUpdates = Counters.Updates;
         if (resumeFrom is null)
         {
             _lastCheckpointUpdates = Counters.Updates;
@@ -428,10 +432,17 @@ public sealed class TrainingSession : IDisposable
         FlushIfDue(force: false);
         if (!force && now - _lastReport < 1.0) return;
         _lastReport = now;
-        double elapsed = Math.Max(1e-9, now - _windowStart);
         long steps = RunCounters.Read(ref Counters.EnvSteps);
+        // Console rates over the last 5 s or more (independent of the progress.csv window, which may have just reset).
+        if (now - _rateTime >= 5 || double.IsNaN(_stepsPerSecond))
+        {
+            double elapsed = Math.Max(1e-9, now - _rateTime);
+            _stepsPerSecond = (steps - _rateSteps) / elapsed;
+            _updatesPerSecond = (Counters.Updates - _rateUpdates) / elapsed;
+            (_rateTime, _rateSteps, _rateUpdates) = (now, steps, Counters.Updates);
+        }
         _reporter.Report(new ProgressSnapshot(Directory.Name, steps, Config.Train.MaxEnvSteps, Counters.Updates, WallSeconds,
-            Config.Train.MaxHours * 3600, (steps - _windowEnvSteps) / elapsed, (Counters.Updates - _windowUpdates) / elapsed,
+            Config.Train.MaxHours * 3600, _stepsPerSecond, _updatesPerSecond,
             learnerIdleFraction, _recentScore, _recentReturn, _lastEvaluationScore, RunCounters.Read(ref Counters.Episodes),
             RunCounters.Read(ref Counters.EpisodesDropped), Envs.Status?.Restarts ?? 0));
     }
