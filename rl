@@ -7,7 +7,7 @@ stamp="$out/.built"
 
 stale() {
   [ -f "$stamp" ] || return 0
-  [ -n "$(find "$root/src" "$root/envs" "$root/proto" "$root"/Directory.*.props "$root"/Directory.*.targets "$root/global.json" \
+  [ -n "$(find "$root/src" "$root/envs" "$root/proto" "$root/experiments/configs" "$root"/Directory.*.props "$root"/Directory.*.targets "$root/global.json" \
       \( -name bin -o -name obj \) -prune -o -type f -newer "$stamp" -print -quit 2>/dev/null)" ]
 }
 
@@ -23,6 +23,13 @@ if stale; then
         echo "rl: build failed (log: $out/build.log)" >&2
         exit 1
       fi
+      # The build hard-links its outputs (Directory.Build.props), so .build/rl/RL.*.dll would share inodes with
+      # obj/, which the compiler rewrites in place: a later build would change the files under a running `rl`
+      # (seen as an AccessViolationException mid-training). Give our own assemblies and the MuJoCo shim inodes
+      # of their own; libtorch stays hard-linked to the NuGet cache, which nothing rewrites.
+      for f in "$out"/RL.*.dll "$out"/rl.dll "$out"/librlmujoco.so; do
+        [ -f "$f" ] && cp -p "$f" "$f.tmp.$$" && mv -f "$f.tmp.$$" "$f"
+      done
       touch "$stamp"
     fi
   ) 9>"$root/.build/rl.lock"

@@ -1,6 +1,7 @@
 using RL.Envs.Classic;
 using RL.Envs.LearningToRun;
 using RL.Envs.Server.Fakes;
+using RL.Envs.Wrappers;
 
 namespace RL.Envs.Server;
 
@@ -18,6 +19,9 @@ public static class EnvCatalog
         registry.Register("Fault", o => new FaultEnv(FaultEnvSettings.Read(o), serverSlot),
             "Fault-injection fake simulator (reliability.md §3): options obs_size, action_size, max_steps, terminate_prob, work (busy iterations per step), " +
             "delay_ms, crash_after_steps, crash_prob, hang_after_steps, hang_in_init, throw_after_steps, nan_obs_prob, inf_reward_prob, sim_error_prob, fail_slots, fault_seed.");
-        return LearningToRunCatalog.Register(registry);
+        LearningToRunCatalog.Register(registry);
+        // The generic per-frame shaping stage (option `shaping`): on the server, so shaped rewards and their logged
+        // terms come back with each step instead of the trainer recomputing them from observations.
+        return RewardShaping.Register(registry);
     }
 }

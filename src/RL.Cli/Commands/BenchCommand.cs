@@ -1,20 +1,19 @@
 using System.CommandLine;
-using System.Diagnostics;
-using System.Globalization;
+using RL.Cli.Benchmarks;
+using RL.Core.Devices;
 using RL.Envs.LearningToRun;
-using RL.Envs.LearningToRun.Contact;
-using RL.Envs.LearningToRun.Simulation;
-using RL.Envs.Random;
+using TorchSharp;
 
 namespace RL.Cli.Commands;
 
-/// <summary>`rl bench env`: env steps per second, printed as figures (never asserted in tests).</summary>
+/// <summary>`rl bench env` and `rl bench agent`: env steps/s and learner updates/s, printed as figures (never asserted in tests).</summary>
 public static class BenchCommand
 {
     public static Command Create()
     {
-        var command = new Command("bench", "Benchmarks that print figures: env stepping speed.");
+        var command = new Command("bench", "Benchmarks that print figures (never asserted in tests): env stepping speed and learner speed.");
         command.Subcommands.Add(Env());
+        command.Subcommands.Add(Agent());
         return command;
     }
 
@@ -43,13 +42,13 @@ public static class BenchCommand
             var bare = new List<double>();
             for (int i = 0; i < k; i++)
             {
-                double f = FaithfulStepsPerSecond(options, n, r.GetValue(seed) + i);
-                double b = BareStepsPerSecond(options, n, r.GetValue(seed) + i);
+                double f = EnvStepBenchmark.FaithfulStepsPerSecond(options, n, r.GetValue(seed) + i);
+                double b = EnvStepBenchmark.BareStepsPerSecond(options, n, r.GetValue(seed) + i);
                 full.Add(f);
                 bare.Add(b);
                 Console.WriteLine(FormattableString.Invariant($"{i + 1,3} {f,17:F0} {b,22:F0} {f / b,6:F3}"));
             }
-            double mf = Median(full), mb = Median(bare);
+            double mf = EnvStepBenchmark.Median(full), mb = EnvStepBenchmark.Median(bare);
             Console.WriteLine(FormattableString.Invariant($"median: faithful {mf:F0} env steps/s ({1e6 / mf:F1} µs/step), bare skeleton {mb:F0} env steps/s; faithful/bare = {mf / mb:F3}"));
             Console.WriteLine(FormattableString.Invariant($"osim-rl 2017 ran about 30 env steps/s per core: {mf / 30:F0}× faster"));
             return 0;
@@ -57,55 +56,23 @@ public static class BenchCommand
         return command;
     }
 
-    private static double Median(List<double> values)
+    private static Command Agent()
     {
-        var sorted = values.OrderBy(v => v).ToList();
-        int m = sorted.Count / 2;
-        return sorted.Count % 2 == 1 ? sorted[m] : 0.5 * (sorted[m - 1] + sorted[m]);
-    }
-
-    private static double FaithfulStepsPerSecond(LearningToRunOptions options, int steps, long seed)
-    {
-        using var env = new LearningToRunEnv(options);
-        var obs = new float[LearningToRunSpec.ObservationSize];
-        var action = new float[LearningToRunSpec.ActionSize];
-        var rng = new Xoshiro256((ulong)seed);
-        env.Reset(seed, obs);
-        void Run(int count)
+        var batch = new Option<int>("--batch") { Description = "Transitions per batch before mirroring.", DefaultValueFactory = _ => 256 };
+        var updates = new Option<int>("--updates") { Description = "Updates per timed pass.", DefaultValueFactory = _ => 1000 };
+        var passes = new Option<int>("--passes") { Description = "Timed passes of each loop, interleaved.", DefaultValueFactory = _ => 7 };
+        var threads = new Option<int>("--threads") { Description = "TorchSharp intra-op threads.", DefaultValueFactory = _ => 1 };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or auto.", DefaultValueFactory = _ => "cpu" };
+        var agent = new Command("agent", "DDPG updates/s at the 2017 network sizes next to a bare TorchSharp loop doing the same arithmetic.")
         {
-            for (int i = 0; i < count; i++)
-            {
-                for (int a = 0; a < action.Length; a++) action[a] = (float)rng.NextDouble();
-                if (env.Step(action, obs).Done) env.Reset(null, obs);
-            }
-        }
-        Run(Math.Min(2000, steps));
-        var watch = Stopwatch.StartNew();
-        Run(steps);
-        return steps / watch.Elapsed.TotalSeconds;
-    }
-
-    private static unsafe double BareStepsPerSecond(LearningToRunOptions options, int steps, long seed)
-    {
-        using var sim = new FaithfulSimulator(options.Substep, withMuscles: false, withContact: false, withLigaments: false);
-        var strength = Enumerable.Repeat(1.0, 18).ToArray();
-        var excitation = new double[18];
-        var rng = new Xoshiro256((ulong)seed);
-        sim.Reset(strength, Array.Empty<ObstacleBody>());
-        int substeps = options.SubstepsPerStep;
-        void Run(int count)
+            batch, updates, passes, threads, device,
+        };
+        agent.SetAction(p =>
         {
-            for (int i = 0; i < count; i++)
-            {
-                for (int a = 0; a < excitation.Length; a++) excitation[a] = rng.NextDouble();
-                var fault = sim.Step(excitation, substeps);
-                if (fault != SimulationFault.None || sim.Skeleton.Qpos[Skeleton.PelvisTy] < LearningToRunOptions.FallHeight)
-                    sim.Reset(strength, Array.Empty<ObstacleBody>());
-            }
-        }
-        Run(Math.Min(2000, steps));
-        var watch = Stopwatch.StartNew();
-        Run(steps);
-        return steps / watch.Elapsed.TotalSeconds;
+            torch.set_num_threads(p.GetValue(threads));
+            AgentBenchmark.Run(p.GetValue(batch), p.GetValue(updates), p.GetValue(passes), TorchDevices.Resolve(p.GetValue(device)!), Console.Out);
+            return 0;
+        });
+        return agent;
     }
 }

@@ -31,6 +31,24 @@ public sealed class EnvWorkerOptions
     public RemoteEnvOptions Build(ParseResult parse, string envId, IReadOnlyDictionary<string, string> envOptions, int envsPerServer, int frameSkip, ulong masterSeed, int? localServers = null)
     {
         string? endpoints = parse.GetValue(Endpoints);
+        return BuildTemplate(parse) with
+        {
+            EnvId = envId,
+            EnvOptions = envOptions,
+            EnvsPerServer = envsPerServer,
+            FrameSkip = frameSkip,
+            LocalServers = localServers ?? parse.GetValue(Servers),
+            Endpoints = endpoints is null ? Array.Empty<EnvEndpoint>() : EnvEndpoint.ParseList(endpoints),
+            MasterSeed = masterSeed,
+        };
+    }
+
+    /// <summary>
+    /// What the options say about reaching servers (token, trusted CA, deadlines, restart limits), for sources that
+    /// take the env, counts and endpoints from elsewhere (a training config).
+    /// </summary>
+    public RemoteEnvOptions BuildTemplate(ParseResult parse)
+    {
         string? tokenFile = parse.GetValue(TokenFile);
         string? token = null;
         if (tokenFile is not null)
@@ -43,15 +61,9 @@ public sealed class EnvWorkerOptions
         if (!(deadline > 0)) throw new ArgumentException($"--env-step-deadline {deadline} must be positive.");
         return new RemoteEnvOptions
         {
-            EnvId = envId,
-            EnvOptions = envOptions,
-            EnvsPerServer = envsPerServer,
-            FrameSkip = frameSkip,
-            LocalServers = localServers ?? parse.GetValue(Servers),
-            Endpoints = endpoints is null ? Array.Empty<EnvEndpoint>() : EnvEndpoint.ParseList(endpoints),
+            EnvId = "unset",
             Token = token,
             TrustedCertificateFile = parse.GetValue(TrustedCertificate),
-            MasterSeed = masterSeed,
             Deadlines = new EnvDeadlines { MinStep = TimeSpan.FromSeconds(deadline) },
             Restarts = new RestartPolicy
             {

@@ -34,5 +34,20 @@ public sealed class EpisodeTracker
         for (int i = 0; i < Math.Min(terms.Length, _terms.Length); i++) _terms[i] += terms[i];
     }
 
+    /// <summary>The per-term sums of the current episode, in the order of <see cref="EnvSpec.RewardTermNames"/>.</summary>
+    public ReadOnlySpan<double> Terms => _terms;
+
+    /// <summary>Sets the running sums of an episode in progress (restoring a trainer checkpoint; R13).</summary>
+    public void Restore(double score, double @return, int length, long? seed, ReadOnlySpan<double> terms)
+    {
+        if (terms.Length != _terms.Length)
+            throw new ArgumentException($"episode tracker has {_terms.Length} reward terms, the saved state {terms.Length}.");
+        Score = score;
+        Return = @return;
+        Length = length;
+        Seed = seed;
+        terms.CopyTo(_terms);
+    }
+
     public EpisodeSummary Finish(EndReason reason) => new(EnvIndex, Score, Return, Length, reason, Seed, (double[])_terms.Clone());
 }

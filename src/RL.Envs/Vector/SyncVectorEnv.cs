@@ -36,6 +36,9 @@ public sealed class SyncVectorEnv : IVectorEnv
     public int NumEnvs => _envs.Length;
     public IReadOnlyList<IEnv> Envs => _envs;
 
+    /// <summary>The running episode sums of each env (read and restored by trainers that checkpoint mid-episode).</summary>
+    public IReadOnlyList<EpisodeTracker> Trackers => _trackers;
+
     public void Reset(ReadOnlySpan<long> seeds, Span<float> observations)
     {
         if (seeds.Length != 0 && seeds.Length != NumEnvs)

@@ -1,0 +1,371 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using RL.Algorithms.Training;
+using RL.Core.Buffers;
+using RL.Core.Networks;
+using RL.Envs.Vector;
+using TorchSharp;
+
+namespace RL.Algorithms.Ddpg;
+
+/// <summary>
+/// The DDPG run loop over env groups (one <see cref="DdpgSampler"/> per group, one learner).
+/// <list type="bullet">
+/// <item><b>sync</b>: each iteration acts for every group, then steps all groups on worker threads while the
+/// learner runs the updates that are due from the transitions stored so far, then stores. Env stepping and
+/// learning overlap, yet nothing depends on timing: same seed, same run, bit for bit on CPU (R13, R15).</item>
+/// <item><b>async</b>: every sampler runs free on its own thread (Reason8's N samplers + 1 learner, weights pushed
+/// to samplers by version); the learner never runs ahead of updates_per_env_step and waits otherwise.</item>
+/// </list>
+/// Both log throughput and the learner's idle fraction, write checkpoints and evaluate on schedule, and stop on
+/// a budget, on cancellation (final checkpoint), on a failed env fleet (final checkpoint, exit code 3) or after
+/// too many non-finite updates (rollback or exit code 4).
+/// </summary>
+public static class DdpgTrainer
+{
+    public static TrainOutcome Train(TrainingSession session)
+    {
+        var config = session.Config;
+        var spec = session.Spec;
+        var pipeline = session.Observations;
+        var mirror = pipeline.Mirror is not null && spec.ActionMirror is not null ? (pipeline.Mirror, spec.ActionMirror) : ((RL.Envs.MirrorMap, RL.Envs.MirrorMap)?)null;
+        using var ddpg = new Ddpg(config.Ddpg, pipeline.Size, spec.ActionSpace, mirror, pipeline, session.Device, session.SeedFor);
+        var replay = new ReplayBuffer(config.Ddpg.BufferSize, pipeline.Size, spec.ActionSize);
+        var samplers = session.Runners.Select(r => new DdpgSampler(r, session, config.Ddpg, ddpg)).ToList();
+        try
+        {
+            Restore(session, ddpg, replay, samplers);
+            var loop = new Loop(session, ddpg, replay, samplers);
+            return config.Train.Mode == CollectionMode.Sync ? loop.RunSync() : loop.RunAsync();
+        }
+        finally
+        {
+            foreach (var s in samplers) s.Dispose();
+        }
+    }
+
+    private static void Restore(TrainingSession session, Ddpg ddpg, ReplayBuffer replay, List<DdpgSampler> samplers)
+    {
+        var from = session.ResumeFrom;
+        if (from is not null)
+        {
+            ddpg.Load(from);
+            if (from.Has("replay.bin")) from.ReadBinary("replay.bin", replay.Load);
+            else
+            {
+                session.Message($"checkpoint {from.Name} has no replay buffer (checkpoint.replay_buffer: false): learning waits for {session.Config.Ddpg.Warmup} new transitions");
+                session.Counters.LearningStartEnvSteps = -1;
+            }
+            foreach (var s in samplers)
+                if (from.Has(SamplerFile(s.Index))) from.ReadBinary(SamplerFile(s.Index), s.Load);
+        }
+        session.StartEnvs();
+        bool envsRestored = from is not null && session.Runners.All(r => r.Group is RL.Core.Environments.IResumableEnvGroup);
+        foreach (var s in samplers)
+        {
+            if (envsRestored && from!.Has(SamplerFile(s.Index))) s.Resume();
+            else s.Start(session.Counters.EnvSteps);
+        }
+    }
+
+    private static string SamplerFile(int index) => $"sampler_{index}.bin";
+
+    private sealed class Loop
+    {
+        private readonly TrainingSession _session;
+        private readonly Ddpg _ddpg;
+        private readonly ReplayBuffer _replay;
+        private readonly List<DdpgSampler> _samplers;
+        private readonly RunCounters _counters;
+        private readonly ConcurrentQueue<EpisodeRecord> _episodes = new();
+        private readonly Stopwatch _idle = new();
+        private readonly Stopwatch _busy = Stopwatch.StartNew();
+        private double _idleAtLastRow, _busyAtLastRow;
+        private long _nextRowUpdates, _nextRowSteps, _rowUpdates = -1, _rowSteps = -1;
+        private int _consecutiveNonfinite;
+        private (long Updates, double Score)? _scored;
+
+        public Loop(TrainingSession session, Ddpg ddpg, ReplayBuffer replay, List<DdpgSampler> samplers)
+        {
+            _session = session;
+            _ddpg = ddpg;
+            _replay = replay;
+            _samplers = samplers;
+            _counters = session.Counters;
+            int every = session.Config.Train.LogEveryUpdates;
+            _nextRowUpdates = (_counters.Updates / every + 1) * every;
+            _nextRowSteps = (_counters.EnvSteps / every + 1) * every;
+        }
+
+        private double IdleFraction
+        {
+            get
+            {
+                double busy = _busy.Elapsed.TotalSeconds - _busyAtLastRow;
+                return busy <= 0 ? 0 : (_idle.Elapsed.TotalSeconds - _idleAtLastRow) / busy;
+            }
+        }
+
+        /// <summary>Updates allowed now: updates_per_env_step × env steps since learning started, minus those done.</summary>
+        private long DueUpdates()
+        {
+            if (_counters.LearningStartEnvSteps < 0)
+            {
+                if (_replay.Count < _session.Config.Ddpg.Warmup) return 0;
+                Interlocked.Exchange(ref _counters.LearningStartUpdates, _counters.Updates);
+                Interlocked.Exchange(ref _counters.LearningStartEnvSteps, RunCounters.Read(ref _counters.EnvSteps));
+                _session.Message($"warm-up done: {_replay.Count} transitions in replay; learning starts");
+            }
+            long steps = RunCounters.Read(ref _counters.EnvSteps) - _counters.LearningStartEnvSteps;
+            long allowed = (long)Math.Floor(_session.Config.Train.UpdatesPerEnvStep * steps);
+            long due = allowed - (_counters.Updates - _counters.LearningStartUpdates);
+            // Async mode stops exactly at max_updates. Sync mode finishes the iteration: cutting it short would make
+            // a run that stops at a budget and is resumed differ from one that never stopped (R13).
+            long max = _session.Config.Train.MaxUpdates;
+            if (max > 0 && _session.Config.Train.Mode == CollectionMode.Async) due = Math.Min(due, max - _counters.Updates);
+            return due;
+        }
+
+        /// <summary>One update with the non-finite guard of R9; false when the run must stop.</summary>
+        private bool LearnOnce()
+        {
+            if (_ddpg.Update(_replay, RunCounters.Read(ref _counters.EnvSteps)))
+            {
+                Interlocked.Increment(ref _counters.Updates);
+                _consecutiveNonfinite = 0;
+                return true;
+            }
+            _counters.NonfiniteUpdates++;
+            _consecutiveNonfinite++;
+            _session.Message($"update skipped: non-finite loss or gradient ({_consecutiveNonfinite} in a row)");
+            if (_consecutiveNonfinite < _session.Config.Train.MaxConsecutiveNonfinite) return true;
+            if (_session.Config.Train.OnNonfinite == NonFinitePolicy.Rollback && _session.Checkpoints.OpenLatestValid(new List<string>()) is { } last)
+            {
+                _ddpg.LoadLearner(last);
+                _counters.Rollbacks++;
+                _consecutiveNonfinite = 0;
+                _session.Message($"rolled the learner back to checkpoint {last.Name}");
+                return true;
+            }
+            return false;
+        }
+
+        // --- sync ---
+
+        public TrainOutcome RunSync()
+        {
+            var stepped = new bool[_samplers.Count];
+            var tasks = new Task[_samplers.Count];
+            while (true)
+            {
+                if (Stop() is TrainOutcome stop) return Finish(stop);
+                long envSteps = RunCounters.Read(ref _counters.EnvSteps);
+                foreach (var s in _samplers)
+                {
+                    s.SyncActor(force: false);
+                    s.Act(envSteps);
+                }
+                for (int g = 0; g < _samplers.Count; g++)
+                {
+                    int index = g;
+                    tasks[g] = Task.Run(() => stepped[index] = _samplers[index].Step());
+                }
+                long due = DueUpdates();
+                bool ok = true;
+                for (long k = 0; k < due && ok; k++) ok = LearnOnce();
+                _idle.Start();
+                try
+                {
+                    Task.WaitAll(tasks);
+                }
+                catch (AggregateException e) when (e.InnerException is EnvFleetFailedException fleet)
+                {
+                    _idle.Stop();
+                    return Finish(new TrainOutcome(TrainOutcome.EnvFailure, $"env fleet failed: {fleet.Message}"), envsHealthy: false);
+                }
+                _idle.Stop();
+                if (!ok) return Finish(new TrainOutcome(TrainOutcome.NonFinite, "too many consecutive non-finite updates and no checkpoint to roll back to"), writeCheckpoint: false);
+                for (int g = 0; g < _samplers.Count; g++) _samplers[g].Store(stepped[g], _replay, _episodes.Enqueue);
+                if (due > 0)
+                {
+                    _ddpg.Publish();
+                    _ddpg.Normalizer.Refresh();
+                }
+                Housekeeping(pauseSamplers: null);
+            }
+        }
+
+        // --- async ---
+
+        public TrainOutcome RunAsync()
+        {
+            using var stop = new CancellationTokenSource();
+            var gate = new PauseGate(_samplers.Count);
+            var threads = _samplers.Select(s => new Thread(() => s.Run(_replay, _episodes.Enqueue, gate, stop.Token))
+            {
+                IsBackground = true,
+                Name = $"sampler-{s.Index}",
+            }).ToList();
+            foreach (var t in threads) t.Start();
+            TrainOutcome outcome;
+            try
+            {
+                outcome = LearnAsync(gate);
+            }
+            finally
+            {
+                stop.Cancel();
+                gate.Resume();
+                foreach (var t in threads) t.Join();
+            }
+            return Finish(outcome, envsHealthy: outcome.ExitCode != TrainOutcome.EnvFailure, writeCheckpoint: outcome.ExitCode != TrainOutcome.NonFinite);
+        }
+
+        private TrainOutcome LearnAsync(PauseGate gate)
+        {
+            var spin = new SpinWait();
+            while (true)
+            {
+                if (_samplers.FirstOrDefault(s => s.Fault is not null) is { } faulty)
+                {
+                    if (faulty.Fault is EnvFleetFailedException fleet) return new TrainOutcome(TrainOutcome.EnvFailure, $"env fleet failed: {fleet.Message}");
+                    throw new InvalidOperationException($"sampler {faulty.Index} failed: {faulty.Fault!.Message}", faulty.Fault);
+                }
+                if (Stop() is TrainOutcome stop) return stop;
+                long due = DueUpdates();
+                if (due <= 0)
+                {
+                    _idle.Start();
+                    if (spin.NextSpinWillYield) Thread.Sleep(1);
+                    else spin.SpinOnce();
+                    _idle.Stop();
+                }
+                else
+                {
+                    spin.Reset();
+                    for (long k = 0; k < Math.Min(due, 50); k++)
+                        if (!LearnOnce()) return new TrainOutcome(TrainOutcome.NonFinite, "too many consecutive non-finite updates and no checkpoint to roll back to");
+                    _ddpg.Publish();
+                    _ddpg.Normalizer.Refresh();
+                }
+                Housekeeping(gate);
+            }
+        }
+
+        // --- schedule: logs, evaluations, checkpoints ---
+
+        private TrainOutcome? Stop()
+        {
+            if (_session.StopRequested) return new TrainOutcome(TrainOutcome.Interrupted, "interrupted");
+            return _session.BudgetReached() is string budget ? new TrainOutcome(TrainOutcome.Completed, $"budget reached: {budget}") : null;
+        }
+
+        private void Housekeeping(PauseGate? pauseSamplers)
+        {
+            while (_episodes.TryDequeue(out var e)) _session.LogEpisode(e);
+            int every = _session.Config.Train.LogEveryUpdates;
+            bool learning = _counters.LearningStartEnvSteps >= 0;
+            if ((learning && _counters.Updates >= _nextRowUpdates) || (!learning && RunCounters.Read(ref _counters.EnvSteps) >= _nextRowSteps))
+            {
+                WriteProgressRow();
+                _nextRowUpdates = (_counters.Updates / every + 1) * every;
+                _nextRowSteps = (RunCounters.Read(ref _counters.EnvSteps) / every + 1) * every;
+            }
+            if (_session.EvaluationDue()) Checkpoint(pauseSamplers, evaluate: true);
+            else if (_session.CheckpointDue()) Checkpoint(pauseSamplers, evaluate: false);
+            _session.Tick(IdleFraction);
+        }
+
+        private void WriteProgressRow()
+        {
+            var values = _ddpg.TakeStats(RunCounters.Read(ref _counters.EnvSteps), _replay.Count);
+            long episodes = 0, paramEpisodes = 0;
+            double sigma = 0;
+            foreach (var s in _samplers)
+            {
+                var (e, p, sum) = s.TakeStats();
+                episodes += e;
+                paramEpisodes += p;
+                sigma += sum;
+            }
+            values["explore/param_noise_fraction"] = episodes > 0 ? paramEpisodes / (double)episodes : double.NaN;
+            values["explore/bisection_sigma"] = paramEpisodes > 0 && _session.Config.Ddpg.Exploration.ParamNoise == RL.Core.Exploration.ParameterNoiseKind.Bisection ? sigma / paramEpisodes : double.NaN;
+            _session.LogProgress(values, IdleFraction);
+            _rowUpdates = _counters.Updates;
+            _rowSteps = RunCounters.Read(ref _counters.EnvSteps);
+            _idleAtLastRow = _idle.Elapsed.TotalSeconds;
+            _busyAtLastRow = _busy.Elapsed.TotalSeconds;
+        }
+
+        /// <summary>Evaluates (optionally) and writes a checkpoint with the samplers parked.</summary>
+        private void Checkpoint(PauseGate? pauseSamplers, bool evaluate)
+        {
+            double? score = null;
+            if (evaluate)
+            {
+                using var policy = MakePolicy();
+                score = _session.Evaluate(policy).Mean;
+                _scored = (_counters.Updates, score.Value);
+            }
+            // Checkpoints are named by update count; a later one at the same count holds the same actor, so it keeps the score.
+            else if (_scored is (long updates, double previous) && updates == _counters.Updates)
+            {
+                score = previous;
+            }
+            if (!Parameters.AllFinite(_ddpg.LearnedTensors()))
+            {
+                _session.Message("checkpoint not written: a network parameter is not finite (reliability.md R9)");
+                return;
+            }
+            pauseSamplers?.Pause();
+            try
+            {
+                var config = _session.Config;
+                var manifest = _session.SaveCheckpoint(Ddpg.Kind, score, w =>
+                {
+                    _ddpg.Save(w);
+                    foreach (var s in _samplers) w.AddBinary(SamplerFile(s.Index), s.Save);
+                    if (config.Checkpoint.ReplayBuffer) w.AddBinary("replay.bin", _replay.Save);
+                });
+                _session.Message($"checkpoint {manifest.Name} written{(score is double sc ? $" (evaluation score {sc:F3})" : "")}");
+            }
+            finally
+            {
+                pauseSamplers?.Resume();
+            }
+        }
+
+        private DdpgPolicy MakePolicy()
+        {
+            var spec = _session.Spec;
+            var actor = IsolatedInit.Build(() => new DeterministicActor(_session.Observations.Size, spec.ActionSpace, _session.Config.Ddpg.Actor,
+                _session.Config.Ddpg.Actor.Noisy != NoisyLayers.None ? new TorchSharp.torch.Generator(0) : null));
+            actor.to(_session.Device);
+            Parameters.Copy(_ddpg.Actor, actor);
+            return new DdpgPolicy(actor, _session.Observations, _session.Device);
+        }
+
+        private TrainOutcome Finish(TrainOutcome outcome, bool envsHealthy = true, bool writeCheckpoint = true)
+        {
+            while (_episodes.TryDequeue(out var e)) _session.LogEpisode(e);
+            _session.Message($"stopping: {outcome.Reason}");
+            if (writeCheckpoint)
+            {
+                bool evaluate = outcome.ExitCode == TrainOutcome.Completed && _session.Config.Evaluation.AtEnd && envsHealthy
+                    && _session.LastEvaluationEnvSteps != RunCounters.Read(ref _counters.EnvSteps);
+                try
+                {
+                    Checkpoint(pauseSamplers: null, evaluate);
+                }
+                catch (Exception e) when (e is EnvFleetFailedException or EnvWorkerLostException or OperationCanceledException)
+                {
+                    _session.Message($"final evaluation failed ({e.Message}); writing the checkpoint without it");
+                    Checkpoint(pauseSamplers: null, evaluate: false);
+                }
+            }
+            if (_counters.Updates != _rowUpdates || RunCounters.Read(ref _counters.EnvSteps) != _rowSteps) WriteProgressRow();
+            _session.Tick(IdleFraction, force: true);
+            return outcome;
+        }
+    }
+}

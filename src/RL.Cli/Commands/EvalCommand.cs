@@ -1,0 +1,137 @@
+using System.CommandLine;
+using System.Globalization;
+using RL.Algorithms;
+using RL.Algorithms.Ddpg;
+using RL.Algorithms.Training;
+using RL.Cli.Environments;
+using RL.Core.Checkpoints;
+using RL.Core.Config;
+using RL.Core.Devices;
+using RL.Core.Environments;
+using RL.Core.Logging;
+using RL.Core.Normalization;
+using RL.Envs;
+using RL.Envs.Vector;
+
+namespace RL.Cli.Commands;
+
+/// <summary>
+/// `rl eval runs/name`: runs the run's deterministic policy (best checkpoint by default) for N episodes on
+/// held-out seeds at a chosen difficulty and obstacle count, prints every episode, the mean, SD, fall rate and the
+/// mean over completed (non-fall) runs, and appends the episodes to the run's evaluations.csv.
+/// </summary>
+public static class EvalCommand
+{
+    public static Command Create()
+    {
+        var run = new Argument<string>("run") { Description = "Run directory (runs/<name>)." };
+        var episodes = new Option<int>("--episodes") { Description = "Episodes to run.", DefaultValueFactory = _ => 10 };
+        var seed = new Option<long>("--seed") { Description = "Seed of the first episode; episode k uses seed + k.", DefaultValueFactory = _ => 2_000_000 };
+        var difficulty = new Option<int?>("--difficulty") { Description = "L2R difficulty (0, 1, 2); default: the run's evaluation setting." };
+        var obstacles = new Option<int?>("--obstacles") { Description = "L2R max_obstacles; default: the run's evaluation setting." };
+        var options = new Option<string[]>("--option") { Description = "Any other env option, key=value (repeatable)." };
+        var checkpoint = new Option<string>("--checkpoint") { Description = "best, latest or a checkpoint directory name.", DefaultValueFactory = _ => "best" };
+        var parallel = new Option<int>("--parallel") { Description = "Envs stepped together.", DefaultValueFactory = _ => 5 };
+        var backend = new Option<string?>("--backend") { Description = "Env backend (default: the run's env.backend)." };
+        var command = new Command("eval", "Evaluate a run's deterministic policy on held-out seeds and write evaluations.csv.")
+        {
+            run, episodes, seed, difficulty, obstacles, options, checkpoint, parallel, backend,
+        };
+        command.SetAction(p => Run(p.GetValue(run)!, p.GetValue(episodes), p.GetValue(seed), p.GetValue(difficulty), p.GetValue(obstacles),
+            p.GetValue(options) ?? Array.Empty<string>(), p.GetValue(checkpoint)!, p.GetValue(parallel), p.GetValue(backend), Console.Out, Console.Error));
+        return command;
+    }
+
+    public static int Run(string runPath, int episodes, long seed, int? difficulty, int? obstacles, IReadOnlyList<string> extraOptions,
+        string checkpointName, int parallel, string? backend, TextWriter output, TextWriter error)
+    {
+        RunDirectory run;
+        RunConfig config;
+        try
+        {
+            if (episodes < 1) throw new ConfigException(null, "--episodes", $"must be at least 1, got {episodes}.");
+            run = RunDirectory.Open(runPath);
+            config = RunConfigLoader.Load(run.ConfigPath, Array.Empty<string>());
+        }
+        catch (Exception e) when (e is ConfigException or IOException)
+        {
+            error.WriteLine($"rl eval: {e.Message}");
+            return ConfigException.ExitCode;
+        }
+        var options = new Dictionary<string, string>(config.Env.Options);
+        foreach (var (k, v) in config.Evaluation.Options) options[k] = v;
+        if (difficulty is int d) options["difficulty"] = d.ToString(CultureInfo.InvariantCulture);
+        if (obstacles is int o) options["max_obstacles"] = o.ToString(CultureInfo.InvariantCulture);
+        foreach (string kv in extraOptions)
+        {
+            int eq = kv.IndexOf('=');
+            if (eq <= 0)
+            {
+                error.WriteLine($"rl eval: --option '{kv}' must look like key=value.");
+                return ConfigException.ExitCode;
+            }
+            options[kv[..eq]] = kv[(eq + 1)..];
+        }
+
+        var registry = CliEnvironments.CreateRegistry();
+        string backendName = backend ?? config.Env.Backend;
+        EnvGroupSet envs;
+        try
+        {
+            var provider = CliEnvironments.CreateProviders(registry).Get(backendName);
+            envs = provider.Open(new EnvGroupRequest
+            {
+                EnvId = config.Env.Id,
+                Options = options,
+                OptionsSource = "rl eval options",
+                Groups = 1,
+                EnvsPerGroup = Math.Max(1, Math.Min(parallel, episodes)),
+                Endpoints = config.Env.Endpoints,
+            });
+        }
+        catch (ArgumentException e)
+        {
+            error.WriteLine($"rl eval: {e.Message}");
+            return ConfigException.ExitCode;
+        }
+        catch (EnvFleetFailedException e)
+        {
+            error.WriteLine($"rl eval: env failure: {e.Message}");
+            return 3;
+        }
+        using (envs)
+        {
+            CheckpointReader checkpoint;
+            var store = new CheckpointStore(run.CheckpointsDirectory, config.Checkpoint.KeepLast, config.Checkpoint.KeepBest);
+            try
+            {
+                checkpoint = checkpointName == CheckpointStore.BestPointer && store.Pointer(CheckpointStore.BestPointer) is null
+                    ? store.OpenLatestValid(new List<string>()) ?? throw new InvalidDataException($"{run.Root} has no valid checkpoint.")
+                    : store.Open(checkpointName);
+            }
+            catch (InvalidDataException e)
+            {
+                error.WriteLine($"rl eval: {e.Message}");
+                return 1;
+            }
+            var transform = new ObservationTransform(envs.Spec, config.Observation.RelativeTo, config.Observation.Relative, config.Observation.Drop);
+            var pipeline = new ObservationPipeline(transform, config.Observation.Normalize, config.Observation.Clip, config.Observation.Epsilon);
+            var device = TorchDevices.Resolve(config.Device);
+            using var policy = DdpgPolicy.FromCheckpoint(config.Ddpg.Actor, pipeline, envs.Spec.ActionSpace, checkpoint, device);
+            string optionText = string.Join(";", options.OrderBy(k => k.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
+            output.WriteLine($"evaluating {run.Name} checkpoint {checkpoint.Name} ({checkpoint.Manifest.Meta.GetValueOrDefault("env_steps", "?")} env steps) on {envs.Spec.Id} [{optionText}], {episodes} episodes from seed {seed}");
+            var result = Evaluator.Run(envs.Groups[0], policy, seed, episodes);
+            foreach (var e in result.Episodes)
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  episode {e.Index,3}  seed {e.Seed,10}  score {e.Score,9:F3}  return {e.Return,9:F3}  length {e.Length,5}  {e.Reason.Name()}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"mean {result.Mean:F3}  sd {result.Sd:F3}  fall rate {result.FallRate:P1}  mean over completed runs {(double.IsNaN(result.MeanCompleted) ? "n/a" : result.MeanCompleted.ToString("F3", CultureInfo.InvariantCulture))}"));
+            using var table = new CsvTable(run.EvaluationsPath, TrainingSession.EvaluationColumns);
+            string steps = checkpoint.Manifest.Meta.GetValueOrDefault("env_steps", "");
+            string updates = checkpoint.Manifest.Meta.GetValueOrDefault("updates", "");
+            foreach (var e in result.Episodes)
+                table.Append(new object?[] { steps, updates, "", "eval", checkpoint.Name, e.Index, e.Seed, e.Score, e.Return, e.Length, e.Reason.Name(), optionText });
+            output.WriteLine($"appended {result.Episodes.Count} rows to {run.EvaluationsPath}");
+            return 0;
+        }
+    }
+}

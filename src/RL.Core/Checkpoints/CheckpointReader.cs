@@ -1,0 +1,48 @@
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace RL.Core.Checkpoints;
+
+/// <summary>Reads the files of one verified checkpoint (every hash was checked when it was opened).</summary>
+public sealed class CheckpointReader
+{
+    internal CheckpointReader(string directory, CheckpointManifest manifest)
+    {
+        Directory = directory;
+        Manifest = manifest;
+    }
+
+    public string Directory { get; }
+    public CheckpointManifest Manifest { get; }
+    public string Name => Manifest.Name;
+
+    public bool Has(string name) => Manifest.Files.Any(f => f.Name == name);
+
+    public Stream Open(string name)
+    {
+        if (!Has(name)) throw new InvalidDataException($"checkpoint {Name} has no file '{name}' (has: {string.Join(", ", Manifest.Files.Select(f => f.Name))}).");
+        return new FileStream(Path.Combine(Directory, name), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+    }
+
+    public void ReadBinary(string name, Action<BinaryReader> read)
+    {
+        using var s = Open(name);
+        using var r = new BinaryReader(s);
+        read(r);
+        if (s.Position != s.Length)
+            throw new InvalidDataException($"checkpoint {Name}: {name} has {s.Length - s.Position} unread bytes (written by another version?).");
+    }
+
+    public void ReadModule(string name, torch.nn.Module module)
+    {
+        using var s = Open(name);
+        module.load(s);
+    }
+
+    public void ReadOptimizer(string name, OptimizerHelper optimizer)
+    {
+        using var s = Open(name);
+        using var r = new BinaryReader(s);
+        optimizer.load_state_dict(r);
+    }
+}

@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Text;
+
+namespace RL.Core.Logging;
+
+/// <summary>
+/// An append-only CSV file with a fixed column set decided when it is created (ecosystem.md §2.1: one column
+/// set, kept stable). Values are written with the invariant culture; doubles round-trip. Reopening an existing
+/// file checks the header, drops a torn last line left by a killed process (reliability.md R18) and can drop
+/// rows logged after the point a resumed run restarts from, so a resumed run's file has no duplicated steps.
+/// </summary>
+public sealed class CsvTable : IDisposable
+{
+    private readonly StreamWriter _writer;
+    private readonly StringBuilder _line = new();
+
+    public CsvTable(string path, IReadOnlyList<string> columns, (string Column, double Max)? keepRowsUpTo = null)
+    {
+        Path = path;
+        Columns = columns;
+        string header = string.Join(',', columns.Select(Escape));
+        bool exists = File.Exists(path) && new FileInfo(path).Length > 0;
+        if (exists) Repair(path, header, keepRowsUpTo);
+        _writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false), 1 << 16);
+        if (!exists)
+        {
+            _writer.Write(header);
+            _writer.Write('\n');
+        }
+    }
+
+    public string Path { get; }
+    public IReadOnlyList<string> Columns { get; }
+
+    /// <summary>Appends one row; <paramref name="values"/> holds one value per column (null → empty cell).</summary>
+    public void Append(ReadOnlySpan<object?> values)
+    {
+        if (values.Length != Columns.Count)
+            throw new ArgumentException($"{System.IO.Path.GetFileName(Path)}: row has {values.Length} values for {Columns.Count} columns.");
+        _line.Clear();
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (i > 0) _line.Append(',');
+            _line.Append(Format(values[i]));
+        }
+        _line.Append('\n');
+        _writer.Write(_line);
+    }
+
+    public void Flush(bool durable = false)
+    {
+        _writer.Flush();
+        if (durable && _writer.BaseStream is FileStream fs) fs.Flush(true);
+    }
+
+    public static string Format(object? value) => value switch
+    {
+        null => "",
+        double d => double.IsFinite(d) ? d.ToString("R", CultureInfo.InvariantCulture) : double.IsNaN(d) ? "nan" : d > 0 ? "inf" : "-inf",
+        float f => Format((double)f),
+        IFormattable f => Escape(f.ToString(null, CultureInfo.InvariantCulture)),
+        _ => Escape(value.ToString() ?? ""),
+    };
+
+    private static string Escape(string s) =>
+        s.IndexOfAny(new[] { ',', '"', '\n', '\r' }) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+
+    private static void Repair(string path, string header, (string Column, double Max)? keepRowsUpTo)
+    {
+        string text = File.ReadAllText(path);
+        var lines = text.Split('\n').ToList();
+        // A file that does not end in '\n' was cut mid-row: that last piece is not a row.
+        lines.RemoveAt(lines.Count - 1);
+        if (lines.Count == 0 || lines[0] != header)
+            throw new InvalidDataException($"{path} has the columns '{(lines.Count == 0 ? "" : lines[0])}', not '{header}': it was written by another version or algorithm; move it away to continue.");
+        if (keepRowsUpTo is (string column, double max))
+        {
+            int index = header.Split(',').ToList().IndexOf(column);
+            if (index < 0) throw new ArgumentException($"{path} has no column '{column}'.");
+            lines = lines.Take(1).Concat(lines.Skip(1).Where(l =>
+            {
+                string[] cells = l.Split(',');
+                return index < cells.Length && double.TryParse(cells[index], NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v <= max;
+            })).ToList();
+        }
+        string repaired = string.Join('\n', lines) + "\n";
+        if (repaired != text) AtomicFile.WriteAllText(path, repaired);
+    }
+
+    public void Dispose()
+    {
+        Flush(durable: true);
+        _writer.Dispose();
+    }
+}

@@ -1,0 +1,52 @@
+namespace RL.Core.Logging;
+
+/// <summary>
+/// The directory of one run (ecosystem.md §5): config.yaml (effective config, derived seeds, versions),
+/// progress.csv, episodes.csv, evaluations.csv, tb/ (TensorBoard events) and checkpoints/. Every file can be
+/// read without the framework.
+/// </summary>
+public sealed class RunDirectory
+{
+    private RunDirectory(string root) => Root = Path.GetFullPath(root);
+
+    public string Root { get; }
+    public string Name => Path.GetFileName(Root);
+    public string ConfigPath => Path.Combine(Root, "config.yaml");
+    public string ProgressPath => Path.Combine(Root, "progress.csv");
+    public string EpisodesPath => Path.Combine(Root, "episodes.csv");
+    public string EvaluationsPath => Path.Combine(Root, "evaluations.csv");
+    public string TensorBoardDirectory => Path.Combine(Root, "tb");
+    public string CheckpointsDirectory => Path.Combine(Root, "checkpoints");
+
+    /// <summary>
+    /// Creates runs_dir/name, or name-2, name-3 … when it exists (a finished run is never overwritten).
+    /// </summary>
+    public static RunDirectory CreateNew(string runsDirectory, string name)
+    {
+        Directory.CreateDirectory(runsDirectory);
+        for (int k = 1; ; k++)
+        {
+            string candidate = Path.Combine(runsDirectory, k == 1 ? name : $"{name}-{k}");
+            if (Directory.Exists(candidate)) continue;
+            try
+            {
+                // CreateDirectory succeeds on an existing directory, so claim the name with an exclusive marker file.
+                Directory.CreateDirectory(candidate);
+                using (new FileStream(Path.Combine(candidate, ".created"), FileMode.CreateNew)) { }
+                return new RunDirectory(candidate);
+            }
+            catch (IOException) when (k < 10_000)
+            {
+            }
+        }
+    }
+
+    /// <summary>Opens an existing run directory (for resume and eval); an error names what is missing.</summary>
+    public static RunDirectory Open(string path)
+    {
+        var dir = new RunDirectory(path);
+        if (!Directory.Exists(dir.Root)) throw new DirectoryNotFoundException($"run directory {dir.Root} does not exist.");
+        if (!File.Exists(dir.ConfigPath)) throw new FileNotFoundException($"{dir.Root} is not a run directory: it has no config.yaml.", dir.ConfigPath);
+        return dir;
+    }
+}

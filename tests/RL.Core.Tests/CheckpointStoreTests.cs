@@ -1,0 +1,102 @@
+using RL.Core.Checkpoints;
+
+namespace RL.Core.Tests;
+
+/// <summary>Atomic checkpoints, corruption detection and fallback, retention (reliability.md R11, R12).</summary>
+public class CheckpointStoreTests
+{
+    private string _dir = "";
+
+    [SetUp]
+    public void MakeDirectory() => _dir = Path.Combine(Path.GetTempPath(), $"rl-store-{Guid.NewGuid():N}");
+
+    [TearDown]
+    public void RemoveDirectory()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    private static void Write(CheckpointStore store, long step, double? score = null) =>
+        store.Save(step, "test", score, w =>
+        {
+            w.AddBinary("a.bin", b => b.Write(step));
+            w.Add("b.txt", s => s.Write(System.Text.Encoding.UTF8.GetBytes(new string('x', 100))));
+        });
+
+    private static long Read(CheckpointReader r)
+    {
+        long value = 0;
+        r.ReadBinary("a.bin", b => value = b.ReadInt64());
+        return value;
+    }
+
+    [Test]
+    public void KeepsTheLastKAndTheBestAndPointsAtTheLatest()
+    {
+        var store = new CheckpointStore(_dir, keepLast: 2);
+        Write(store, 100, score: 5);
+        Write(store, 200, score: 9);
+        Write(store, 300, score: 1);
+        Write(store, 400);
+        Write(store, 500, score: 2);
+        Assert.That(store.List(), Is.EqualTo(new[] { CheckpointStore.NameFor(500), CheckpointStore.NameFor(400), CheckpointStore.NameFor(200) }));
+        Assert.That(Read(store.Open(CheckpointStore.LatestPointer)), Is.EqualTo(500));
+        Assert.That(Read(store.Open(CheckpointStore.BestPointer)), Is.EqualTo(200));
+        Assert.That(Directory.GetDirectories(_dir, ".tmp-*"), Is.Empty);
+    }
+
+    [TestCase("truncate")]
+    [TestCase("flip")]
+    [TestCase("manifest")]
+    public void ACorruptCheckpointIsSkippedWithAMessageNamingTheFile(string damage)
+    {
+        var store = new CheckpointStore(_dir, keepLast: 3);
+        Write(store, 1);
+        Write(store, 2);
+        string newest = Path.Combine(_dir, CheckpointStore.NameFor(2));
+        switch (damage)
+        {
+            case "truncate":
+                File.WriteAllBytes(Path.Combine(newest, "b.txt"), new byte[10]);
+                break;
+            case "flip":
+                var bytes = File.ReadAllBytes(Path.Combine(newest, "b.txt"));
+                bytes[50] ^= 1;
+                File.WriteAllBytes(Path.Combine(newest, "b.txt"), bytes);
+                break;
+            default:
+                File.Delete(Path.Combine(newest, CheckpointManifest.FileName));
+                break;
+        }
+        var skipped = new List<string>();
+        var reader = store.OpenLatestValid(skipped);
+        Assert.That(Read(reader!), Is.EqualTo(1), "falls back to the previous checkpoint");
+        Assert.That(skipped, Has.Count.EqualTo(1));
+        Assert.That(skipped[0], Does.Contain(CheckpointStore.NameFor(2)));
+        Assert.That(skipped[0], damage switch
+        {
+            "truncate" => Does.Contain("b.txt has 10 bytes, the manifest says 100"),
+            "flip" => Does.Contain("b.txt has SHA-256").And.Contain("corrupted"),
+            _ => Does.Contain("manifest.json is missing"),
+        });
+        Assert.That(() => store.Open(CheckpointStore.NameFor(2)), Throws.TypeOf<InvalidDataException>());
+    }
+
+    [Test]
+    public void AnInterruptedWriteNeverBecomesACheckpointAndIsCleanedUp()
+    {
+        var store = new CheckpointStore(_dir);
+        Write(store, 1);
+        Assert.That(() => store.Save(2, "test", null, w =>
+        {
+            w.AddBinary("a.bin", b => b.Write(2L));
+            throw new IOException("disk full");
+        }), Throws.TypeOf<IOException>());
+        Assert.That(Read(store.Open(CheckpointStore.LatestPointer)), Is.EqualTo(1));
+        Assert.That(store.List(), Is.EqualTo(new[] { CheckpointStore.NameFor(1) }));
+        // A process killed mid-write leaves its temporary directory; the next start removes it.
+        Directory.CreateDirectory(Path.Combine(_dir, ".tmp-step_0000000003-4242"));
+        Assert.That(store.CleanStale(), Is.EqualTo(new[] { ".tmp-step_0000000003-4242" }));
+        Assert.That(Read(store.OpenLatestValid(new List<string>())!), Is.EqualTo(1));
+    }
+}
