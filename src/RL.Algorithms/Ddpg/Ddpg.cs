@@ -37,7 +37,7 @@ public sealed class Ddpg : IDisposable
     private readonly DeterministicActor actor, actorTarget, published;
     private readonly Critic critic, criticTarget;
     private readonly Generator? _noisyGenerator, _noisyTargetGenerator;
-    private readonly OptimizerHelper _actorOptimizer, _criticOptimizer;
+    private readonly AdamOptimizer _actorOptimizer, _criticOptimizer;
     private readonly List<Parameter> _actorParams, _criticParams, _actorTargetParams, _criticTargetParams;
     private readonly Tensor _tau;
     private readonly TransitionBatch _batch;
@@ -81,8 +81,8 @@ public sealed class Ddpg : IDisposable
         _criticParams = critic.parameters().ToList();
         _actorTargetParams = actorTarget.parameters().ToList();
         _criticTargetParams = criticTarget.parameters().ToList();
-        _actorOptimizer = optim.Adam(actor.parameters(), config.ActorLr.Start, config.AdamBeta1, config.AdamBeta2, config.AdamEps);
-        _criticOptimizer = optim.Adam(critic.parameters(), config.CriticLr.Start, config.AdamBeta1, config.AdamBeta2, config.AdamEps);
+        _actorOptimizer = new AdamOptimizer(actor.parameters(), config.ActorLr.Start, config.AdamBeta1, config.AdamBeta2, config.AdamEps);
+        _criticOptimizer = new AdamOptimizer(critic.parameters(), config.CriticLr.Start, config.AdamBeta1, config.AdamBeta2, config.AdamEps);
         _tau = torch.tensor((float)config.Tau, device: device);
         _batch = new TransitionBatch(config.BatchSize, observationSize, actionSpace.Size, device);
         _normalizer = new TensorNormalizer(pipeline, device);
@@ -133,7 +133,7 @@ public sealed class Ddpg : IDisposable
 
         // --- actor gradient: maximise Q(s, μ(s)) ---
         var actorLoss = critic.forward(s, actor.forward(s)).mean().neg();
-        _actorOptimizer.zero_grad();
+        _actorOptimizer.ZeroGrad();
         actorLoss.backward();
 
         // --- critic gradient: Huber (or squared) error to y = r + γ(1 − terminal)Q'(s', μ'(s')) ---
@@ -142,20 +142,20 @@ public sealed class Ddpg : IDisposable
             y = TemporalDifference.Target(r, notTerminal, criticTarget.forward(next, actorTarget.forward(next)), _config.Gamma);
         var q = critic.forward(s, a);
         var criticLoss = _config.HuberDelta > 0 ? TemporalDifference.Huber(q, y, _config.HuberDelta) : nn.functional.mse_loss(q, y);
-        _criticOptimizer.zero_grad(); // drops the critic gradients the actor loss left behind
+        _criticOptimizer.ZeroGrad(); // drops the critic gradients the actor loss left behind
         criticLoss.backward();
 
-        double criticNorm = _config.GradClip > 0 ? nn.utils.clip_grad_norm_(_criticParams, _config.GradClip) : 0;
-        double actorNorm = _config.GradClip > 0 ? nn.utils.clip_grad_norm_(_actorParams, _config.GradClip) : 0;
+        double criticNorm = _config.GradClip > 0 ? GradientClipping.ClipGlobalNorm(_criticParams, _config.GradClip) : 0;
+        double actorNorm = _config.GradClip > 0 ? GradientClipping.ClipGlobalNorm(_actorParams, _config.GradClip) : 0;
         float criticValue = criticLoss.item<float>(), actorValue = actorLoss.item<float>();
         if (!float.IsFinite(criticValue) || !float.IsFinite(actorValue) || !double.IsFinite(criticNorm) || !double.IsFinite(actorNorm))
         {
-            _actorOptimizer.zero_grad();
-            _criticOptimizer.zero_grad();
+            _actorOptimizer.ZeroGrad();
+            _criticOptimizer.ZeroGrad();
             return false;
         }
-        _criticOptimizer.step();
-        _actorOptimizer.step();
+        _criticOptimizer.Step();
+        _actorOptimizer.Step();
         SoftUpdateTargets();
 
         _sumCriticLoss += criticValue;
@@ -181,9 +181,9 @@ public sealed class Ddpg : IDisposable
     {
         double actorLr = _config.ActorLr.At(envSteps), criticLr = _config.CriticLr.At(envSteps);
         if (actorLr != _actorLr)
-            foreach (var g in _actorOptimizer.ParamGroups) g.LearningRate = _actorLr = actorLr;
+            _actorOptimizer.LearningRate = _actorLr = actorLr;
         if (criticLr != _criticLr)
-            foreach (var g in _criticOptimizer.ParamGroups) g.LearningRate = _criticLr = criticLr;
+            _criticOptimizer.LearningRate = _criticLr = criticLr;
     }
 
     // --- parameter noise: Plappert's adaptive σ ---
@@ -382,6 +382,8 @@ public sealed class Ddpg : IDisposable
         _batch.Dispose();
         _normalizer.Dispose();
         _tau.Dispose();
+        _actorOptimizer.Dispose();
+        _criticOptimizer.Dispose();
         _noisyGenerator?.Dispose();
         _noisyTargetGenerator?.Dispose();
     }

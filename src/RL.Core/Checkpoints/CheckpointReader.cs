@@ -39,10 +39,10 @@ public sealed class CheckpointReader
         module.load(s);
     }
 
-    public void ReadOptimizer(string name, OptimizerHelper optimizer)
+    public void ReadOptimizer(string name, RL.Core.Optimization.AdamOptimizer optimizer)
     {
         using var s = Open(name);
         using var r = new BinaryReader(s);
-        optimizer.load_state_dict(r);
+        optimizer.Load(r, $"checkpoint {Name}/{name}");
     }
 }

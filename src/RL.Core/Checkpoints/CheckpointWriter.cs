@@ -44,7 +44,7 @@ public sealed class CheckpointWriter
     public void AddModule(string name, torch.nn.Module module) => Add(name, s => module.save(s));
 
     /// <summary>An optimizer's state (Adam moments and step counts) in TorchSharp's format.</summary>
-    public void AddOptimizer(string name, OptimizerHelper optimizer) => AddBinary(name, w => optimizer.save_state_dict(w));
+    public void AddOptimizer(string name, RL.Core.Optimization.AdamOptimizer optimizer) => AddBinary(name, optimizer.Save);
 
     private sealed class HashingStream : Stream
     {

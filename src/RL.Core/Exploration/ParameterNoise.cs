@@ -50,12 +50,14 @@ public sealed class ParameterPerturber : IDisposable
         for (int i = 0; i < _noise.Length; i++) _noise[i] = (float)rng.NextGaussian();
         using var _ = torch.no_grad();
         using var scope = torch.NewDisposeScope();
+        // An explicit Scalar alive across the calls (an implicit one can be finalized mid-call: see AdamOptimizer).
+        using var alpha = sigma.ToScalar();
         for (int i = 0; i < _cleanAll.Count; i++) _perturbedAll[i].copy_(_cleanAll[i]);
         for (int i = 0; i < _perturbable.Count; i++)
         {
             var p = _perturbable[i];
             var eps = p.device.type == DeviceType.CPU ? _noiseViews[i] : _noiseViews[i].to(p.device);
-            p.add_(eps, alpha: sigma);
+            p.add_(eps, alpha);
         }
     }
 

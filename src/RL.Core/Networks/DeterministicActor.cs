@@ -18,6 +18,7 @@ public sealed class DeterministicActor : Module<Tensor, Tensor>
     private readonly Tensor range;
     private readonly ActorOutput _output;
     private readonly bool _identityMap;
+    private readonly Tensor half;
 
     public DeterministicActor(long observationSize, Box actionSpace, ActorNetworkConfig config, Generator? noiseGenerator = null)
         : base("DeterministicActor")
@@ -34,6 +35,8 @@ public sealed class DeterministicActor : Module<Tensor, Tensor>
         _identityMap = actionSpace.Low.All(v => v == 0f) && actionSpace.High.All(v => v == 1f);
         register_buffer("low", low, persistent: false);
         register_buffer("range", range, persistent: false);
+        half = torch.tensor(0.5f);
+        register_buffer("half", half, persistent: false);
         RegisterComponents();
     }
 
@@ -44,7 +47,8 @@ public sealed class DeterministicActor : Module<Tensor, Tensor>
     public override Tensor forward(Tensor observation)
     {
         var x = mlp.forward(observation);
-        var unit = _output == ActorOutput.Sigmoid ? x.sigmoid() : x.tanh().add(1).mul(0.5);
+        // (tanh + 1)/2 as 0.5·tanh + 0.5 with a 0-d tensor, not an implicit Scalar (see RL.Core.Optimization.AdamOptimizer on why).
+        var unit = _output == ActorOutput.Sigmoid ? x.sigmoid() : x.tanh().mul(half).add(half);
         return _identityMap ? unit : unit.mul(range).add(low);
     }
 }

@@ -48,8 +48,14 @@ public sealed class TensorNormalizer : IDisposable
         }
     }
 
-    public Tensor Apply(Tensor x) =>
-        !Enabled ? x : x.sub(_meanDevice!).div_(_stdDevice!).clamp_(-_pipeline.Clip, _pipeline.Clip);
+    public Tensor Apply(Tensor x)
+    {
+        if (!Enabled) return x;
+        // Explicit Scalars alive across the call (an implicit one can be finalized mid-call: see AdamOptimizer).
+        using var low = (-_pipeline.Clip).ToScalar();
+        using var high = _pipeline.Clip.ToScalar();
+        return x.sub(_meanDevice!).div_(_stdDevice!).clamp_(low, high);
+    }
 
     /// <summary>Writes the snapshot (so a resumed run uses the same statistics until its next refresh).</summary>
     public void Save(BinaryWriter writer)

@@ -11,8 +11,12 @@ public static class TemporalDifference
     /// <paramref name="notTerminal"/> is 0 only for true terminal states: a time-limit truncation keeps 1 and
     /// bootstraps from its final observation (the horizon hack NNAISENSE used, done right in replay).
     /// </summary>
-    public static Tensor Target(Tensor reward, Tensor notTerminal, Tensor nextQ, double gamma) =>
-        torch.addcmul(reward, notTerminal, nextQ, value: gamma);
+    public static Tensor Target(Tensor reward, Tensor notTerminal, Tensor nextQ, double gamma)
+    {
+        // An explicit Scalar kept alive until the call returns (an implicit one can be finalized mid-call: AdamOptimizer).
+        using var g = gamma.ToScalar();
+        return torch.addcmul(reward, notTerminal, nextQ, g);
+    }
 
     /// <summary>
     /// Huber ("quadric-linear") loss, mean over the batch: ½x² for |x| ≤ δ, δ(|x| − ½δ) beyond (Reason8's critic
