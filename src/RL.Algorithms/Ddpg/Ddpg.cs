@@ -293,13 +293,8 @@ public sealed class Ddpg : IDisposable
 
     public void Load(CheckpointReader r)
     {
-        r.ReadModule("actor.pt", actor);
-        r.ReadModule("critic.pt", critic);
-        r.ReadModule("actor_target.pt", actorTarget);
-        r.ReadModule("critic_target.pt", criticTarget);
+        LoadLearner(r);
         r.ReadModule("actor_published.pt", published);
-        r.ReadOptimizer("actor_optimizer.bin", _actorOptimizer);
-        r.ReadOptimizer("critic_optimizer.bin", _criticOptimizer);
         r.ReadBinary("learner.bin", reader =>
         {
             _replayRng.SetState(ReadState(reader));

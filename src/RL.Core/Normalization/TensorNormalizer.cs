@@ -19,6 +19,10 @@ public sealed class TensorNormalizer : IDisposable
     private readonly Tensor? _meanDevice;
     private readonly Tensor? _stdDevice;
 
+    // ±clip as Scalars held for the normaliser's lifetime: an implicit one can be finalized mid-call (see
+    // RL.Core.Optimization.AdamOptimizer), and these stay off the per-batch path.
+    private readonly Scalar? _low, _high;
+
     public TensorNormalizer(ObservationPipeline pipeline, Device device)
     {
         _pipeline = pipeline;
@@ -29,6 +33,8 @@ public sealed class TensorNormalizer : IDisposable
         _stdCpu = torch.frombuffer(_std, ScalarType.Float32);
         _meanDevice = device.type == DeviceType.CPU ? _meanCpu : torch.zeros(pipeline.Size, device: device);
         _stdDevice = device.type == DeviceType.CPU ? _stdCpu : torch.ones(pipeline.Size, device: device);
+        _low = (-pipeline.Clip).ToScalar();
+        _high = pipeline.Clip.ToScalar();
         Refresh();
     }
 
@@ -51,10 +57,7 @@ public sealed class TensorNormalizer : IDisposable
     public Tensor Apply(Tensor x)
     {
         if (!Enabled) return x;
-        // Explicit Scalars alive across the call (an implicit one can be finalized mid-call: see AdamOptimizer).
-        using var low = (-_pipeline.Clip).ToScalar();
-        using var high = _pipeline.Clip.ToScalar();
-        return x.sub(_meanDevice!).div_(_stdDevice!).clamp_(low, high);
+        return x.sub(_meanDevice!).div_(_stdDevice!).clamp_(_low!, _high!);
     }
 
     /// <summary>Writes the snapshot (so a resumed run uses the same statistics until its next refresh).</summary>
@@ -81,5 +84,7 @@ public sealed class TensorNormalizer : IDisposable
         _stdCpu?.Dispose();
         if (!ReferenceEquals(_meanDevice, _meanCpu)) _meanDevice?.Dispose();
         if (!ReferenceEquals(_stdDevice, _stdCpu)) _stdDevice?.Dispose();
+        _low?.Dispose();
+        _high?.Dispose();
     }
 }

@@ -18,7 +18,7 @@ namespace RL.Core.Optimization;
 public sealed class AdamOptimizer : IDisposable
 {
     private readonly Parameter[] _parameters;
-    private readonly Tensor[] _m, _v;
+    private readonly Tensor[] _m, _v, _denominator;
     private readonly double _beta1, _beta2, _eps;
     private readonly Scalar _beta1S, _oneMinusBeta1S, _beta2S, _oneMinusBeta2S, _epsS;
 
@@ -33,11 +33,13 @@ public sealed class AdamOptimizer : IDisposable
         (_beta1, _beta2, _eps) = (beta1, beta2, eps);
         _m = new Tensor[_parameters.Length];
         _v = new Tensor[_parameters.Length];
+        _denominator = new Tensor[_parameters.Length];
         using (torch.no_grad())
             for (int i = 0; i < _parameters.Length; i++)
             {
                 _m[i] = torch.zeros_like(_parameters[i]).DetachFromDisposeScope();
                 _v[i] = torch.zeros_like(_parameters[i]).DetachFromDisposeScope();
+                _denominator[i] = torch.empty_like(_parameters[i]).DetachFromDisposeScope();
             }
         _beta1S = beta1.ToScalar();
         _oneMinusBeta1S = (1 - beta1).ToScalar();
@@ -79,9 +81,9 @@ public sealed class AdamOptimizer : IDisposable
             if (g is null) continue;
             _m[i].mul_(_beta1S).add_(g, _oneMinusBeta1S);
             _v[i].mul_(_beta2S).addcmul_(g, g, _oneMinusBeta2S);
-            using var denominator = _v[i].sqrt();
-            denominator.div_(sqrtBiasCorrection2).add_(_epsS);
-            _parameters[i].addcdiv_(_m[i], denominator, negativeStepSize);
+            // √v into a buffer kept for the optimiser's lifetime: no tensor allocated per parameter and step.
+            _denominator[i].copy_(_v[i]).sqrt_().div_(sqrtBiasCorrection2).add_(_epsS);
+            _parameters[i].addcdiv_(_m[i], _denominator[i], negativeStepSize);
         }
     }
 
@@ -145,6 +147,7 @@ public sealed class AdamOptimizer : IDisposable
     {
         foreach (var t in _m) t.Dispose();
         foreach (var t in _v) t.Dispose();
+        foreach (var t in _denominator) t.Dispose();
         foreach (var s in new[] { _beta1S, _oneMinusBeta1S, _beta2S, _oneMinusBeta2S, _epsS }) s.Dispose();
     }
 }
