@@ -158,7 +158,7 @@ public sealed class TrainingSession : IDisposable
     /// </summary>
     public static TrainingSession Open(RunConfig config, EnvProviderCatalog providers, SessionOptions options)
     {
-        if (config.TorchThreads > 0) set_num_threads(config.TorchThreads);
+        config.ApplyTorchThreads();
         Device device;
         try
         {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using TorchSharp;
 using RL.Algorithms;
 using RL.Algorithms.Ddpg;
 using RL.Algorithms.Training;
@@ -118,9 +117,7 @@ public static class EvalCommand
             var transform = new ObservationTransform(envs.Spec, config.Observation.RelativeTo, config.Observation.Relative, config.Observation.Drop);
             var pipeline = new ObservationPipeline(transform, config.Observation.Normalize, config.Observation.Clip, config.Observation.Epsilon);
             var device = TorchDevices.Resolve(config.Device);
-            // The run's thread count: with libtorch's default (every core) batched forwards are not bit-reproducible
-            // run to run, and chaotic falls amplify the last bit into different scores (seen: 9.251 vs 9.267).
-            if (config.TorchThreads > 0) torch.set_num_threads(config.TorchThreads);
+            config.ApplyTorchThreads();
             using var policy = DdpgPolicy.FromCheckpoint(config.Ddpg.Actor, pipeline, envs.Spec.ActionSpace, checkpoint, device);
             string optionText = string.Join(";", options.OrderBy(k => k.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
             output.WriteLine($"evaluating {run.Name} checkpoint {checkpoint.Name} ({checkpoint.Manifest.Meta.GetValueOrDefault("env_steps", "?")} env steps) on {envs.Spec.Id} [{optionText}], {episodes} episodes from seed {seed}");
