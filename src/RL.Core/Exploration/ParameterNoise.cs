@@ -65,7 +65,9 @@ public sealed class ParameterPerturber : IDisposable
     public static double ActionDistance(Tensor a, Tensor b)
     {
         using var scope = torch.NewDisposeScope();
-        return a.sub(b).square().mean().sqrt().item<float>();
+        // d·d, not square(): square() is pow(2) with a Scalar TorchSharp converts and nobody holds (issue 10). Same bits.
+        var d = a.sub(b);
+        return d.mul(d).mean().sqrt().item<float>();
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using RL.Core.Tensors;
 using RL.Envs.Spaces;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -48,7 +49,8 @@ public sealed class DeterministicActor : Module<Tensor, Tensor>
     {
         var x = mlp.forward(observation);
         // (tanh + 1)/2 as 0.5·tanh + 0.5 with a 0-d tensor, not an implicit Scalar (see RL.Core.Optimization.AdamOptimizer on why).
-        var unit = _output == ActorOutput.Sigmoid ? x.sigmoid() : x.tanh().mul(half).add(half);
-        return _identityMap ? unit : unit.mul(range).add(low);
+        // add(t) would pass TorchSharp's own alpha = 1, an unowned Scalar: pass the process-lifetime one.
+        var unit = _output == ActorOutput.Sigmoid ? x.sigmoid() : x.tanh().mul(half).add(half, OwnedScalars.One);
+        return _identityMap ? unit : unit.mul(range).add(low, OwnedScalars.One);
     }
 }

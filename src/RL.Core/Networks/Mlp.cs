@@ -82,10 +82,11 @@ public sealed class Mlp : Module<Tensor, Tensor>
     private static Module<Tensor, Tensor> MakeActivation(Activation activation) => activation switch
     {
         Activation.Relu => nn.ReLU(),
-        Activation.Elu => nn.ELU(),
+        // ELU and LeakyReLU own their Scalars: TorchSharp's modules convert them at every call (issue 10).
+        Activation.Elu => new OwnedElu(),
         Activation.Selu => nn.SELU(),
         Activation.Tanh => nn.Tanh(),
-        Activation.LeakyRelu => nn.LeakyReLU(0.01),
+        Activation.LeakyRelu => new OwnedLeakyRelu(0.01),
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
     };
 }

@@ -1,3 +1,4 @@
+using RL.Core.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -32,10 +33,12 @@ public sealed class NoisyLinear : Module<Tensor, Tensor>
         // Initial values as in Fortunato et al. §3.2: factorised μ ~ U(±1/√p), σ = σ₀/√p; independent μ ~ U(±√(3/p)), σ = σ₀.
         double bound = factorised ? 1.0 / Math.Sqrt(inFeatures) : Math.Sqrt(3.0 / inFeatures);
         double sigma = factorised ? sigma0 / Math.Sqrt(inFeatures) : sigma0;
+        // torch.full takes its fill value as a Scalar: one held across both calls (an implicit one can be freed mid-call, issue 10).
+        using var sigmaScalar = sigma.ToScalar();
         weight_mu = new Parameter(torch.empty(outFeatures, inFeatures).uniform_(-bound, bound));
-        weight_sigma = new Parameter(torch.full(outFeatures, inFeatures, sigma));
+        weight_sigma = new Parameter(torch.full(new long[] { outFeatures, inFeatures }, sigmaScalar));
         bias_mu = new Parameter(torch.empty(outFeatures).uniform_(-bound, bound));
-        bias_sigma = new Parameter(torch.full(outFeatures, sigma));
+        bias_sigma = new Parameter(torch.full(new long[] { outFeatures }, sigmaScalar));
         RegisterComponents();
     }
 
@@ -62,8 +65,9 @@ public sealed class NoisyLinear : Module<Tensor, Tensor>
             epsW = torch.randn(new[] { _out, _in }, generator: _generator).to(weight_mu.device);
             epsB = torch.randn(_out, generator: _generator).to(weight_mu.device);
         }
-        var w = weight_mu + weight_sigma * epsW;
-        var b = bias_mu + bias_sigma * epsB;
+        // μ + σ⊙ε as add with an owned alpha: the + operator passes TorchSharp's own alpha = 1 (issue 10).
+        var w = weight_mu.add(weight_sigma.mul(epsW), OwnedScalars.One);
+        var b = bias_mu.add(bias_sigma.mul(epsB), OwnedScalars.One);
         return nn.functional.linear(input, w, b).MoveToOuterDisposeScope();
     }
 

@@ -1,3 +1,4 @@
+using RL.Core.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
@@ -12,7 +13,8 @@ namespace RL.Core.Optimization;
 /// that nothing keeps alive during the native call, so a garbage collection on another thread can let the
 /// finalizer free it while libtorch still reads it (dotnet/TorchSharp#1434, #1496). We met this as a random
 /// "Expected false to be true ... toFloat" failure inside addcmul_ in CI. Here every Scalar is either a field of
-/// this optimizer or a <c>using</c> local, alive until after the call that reads it, and disposed deterministically.
+/// this optimizer or a <c>using</c> local, alive until after the call that reads it, and disposed deterministically;
+/// that includes the alpha of <c>add_(ε)</c>, which TorchSharp would convert itself (issue 10: a 2-core run died there).
 /// </para>
 /// </summary>
 public sealed class AdamOptimizer : IDisposable
@@ -82,7 +84,7 @@ public sealed class AdamOptimizer : IDisposable
             _m[i].mul_(_beta1S).add_(g, _oneMinusBeta1S);
             _v[i].mul_(_beta2S).addcmul_(g, g, _oneMinusBeta2S);
             // √v into a buffer kept for the optimiser's lifetime: no tensor allocated per parameter and step.
-            _denominator[i].copy_(_v[i]).sqrt_().div_(sqrtBiasCorrection2).add_(_epsS);
+            _denominator[i].copy_(_v[i]).sqrt_().div_(sqrtBiasCorrection2).add_(_epsS, OwnedScalars.One);
             _parameters[i].addcdiv_(_m[i], _denominator[i], negativeStepSize);
         }
     }
