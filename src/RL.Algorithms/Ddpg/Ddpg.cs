@@ -20,7 +20,8 @@ namespace RL.Algorithms.Ddpg;
 /// <summary>How a training run ended, and the process exit code that says so.</summary>
 public sealed record TrainOutcome(int ExitCode, string Reason)
 {
-    public const int Completed = 0, EnvFailure = 3, NonFinite = 4, Interrupted = 130;
+    /// <summary>Failure: an unexpected exception in a sampler, an update or the loop (error.log has the details).</summary>
+    public const int Completed = 0, Failure = 1, EnvFailure = 3, NonFinite = 4, Interrupted = 130;
 }
 
 /// <summary>
@@ -92,6 +93,9 @@ public sealed class Ddpg : IDisposable
         if (config.Exploration.ParamNoise == ParameterNoiseKind.Adaptive)
         {
             _adaptive = new AdaptiveParameterNoise(config.Exploration.Adaptive.InitialSigma, config.Exploration.Adaptive.Alpha);
+            // Samplers perturb with this σ from their first episode, before the first adaptation: NaN here made every
+            // parameter-noise action NaN (found by the forced-GC stress test of issue 10).
+            _adaptiveSigma = _adaptive.Sigma;
             _adaptiveActor = IsolatedInit.Build(() => new DeterministicActor(observationSize, actionSpace, config.Actor));
             _adaptiveActor.to(device);
             _adaptivePerturber = new ParameterPerturber(actor, _adaptiveActor);

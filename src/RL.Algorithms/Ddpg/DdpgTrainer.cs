@@ -83,6 +83,8 @@ public static class DdpgTrainer
         private double _idleAtLastRow, _busyAtLastRow;
         private long _nextRowUpdates, _nextRowSteps, _rowUpdates = -1, _rowSteps = -1;
         private int _consecutiveNonfinite;
+        // True while an update changes the networks and optimisers: an exception then leaves them half-updated.
+        private bool _learnerBusy;
         private (long Updates, double Score)? _scored;
 
         public Loop(TrainingSession session, Ddpg ddpg, ReplayBuffer replay, List<DdpgSampler> samplers)
@@ -129,7 +131,10 @@ public static class DdpgTrainer
         /// <summary>One update with the non-finite guard of R9; false when the run must stop.</summary>
         private bool LearnOnce()
         {
-            if (_ddpg.Update(_replay, RunCounters.Read(ref _counters.EnvSteps)))
+            _learnerBusy = true;
+            bool finite = _ddpg.Update(_replay, RunCounters.Read(ref _counters.EnvSteps));
+            _learnerBusy = false;
+            if (finite)
             {
                 Interlocked.Increment(ref _counters.Updates);
                 _consecutiveNonfinite = 0;
@@ -156,6 +161,28 @@ public static class DdpgTrainer
         {
             var stepped = new bool[_samplers.Count];
             var tasks = new Task[_samplers.Count];
+            try
+            {
+                return LoopSync(stepped, tasks);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !_session.StopRequested)
+            {
+                // The env steps of this iteration may still be running: let them end before anything is saved.
+                foreach (var t in tasks)
+                    try
+                    {
+                        t?.Wait();
+                    }
+                    catch (AggregateException)
+                    {
+                    }
+                var sampler = e is AggregateException { InnerException: { } inner } ? _samplers.FirstOrDefault(s => tasks[s.Index]?.Exception?.InnerException == inner) : null;
+                return Fail(sampler is null ? e : ((AggregateException)e).InnerException!, sampler);
+            }
+        }
+
+        private TrainOutcome LoopSync(bool[] stepped, Task[] tasks)
+        {
             while (true)
             {
                 if (Stop() is TrainOutcome stop) return Finish(stop);
@@ -208,9 +235,15 @@ public static class DdpgTrainer
             }).ToList();
             foreach (var t in threads) t.Start();
             TrainOutcome outcome;
+            Exception? failure = null;
             try
             {
                 outcome = LearnAsync(gate);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !_session.StopRequested)
+            {
+                failure = e;
+                outcome = new TrainOutcome(TrainOutcome.Failure, e.Message);
             }
             finally
             {
@@ -218,6 +251,9 @@ public static class DdpgTrainer
                 gate.Resume();
                 foreach (var t in threads) t.Join();
             }
+            if (failure is not null) return Fail(failure, sampler: null);
+            if (_samplers.FirstOrDefault(s => s.Fault is not null and not EnvFleetFailedException) is { } faulty && outcome.ExitCode == TrainOutcome.Failure)
+                return Fail(faulty.Fault!, faulty);
             return Finish(outcome, envsHealthy: outcome.ExitCode != TrainOutcome.EnvFailure, writeCheckpoint: outcome.ExitCode != TrainOutcome.NonFinite);
         }
 
@@ -229,7 +265,7 @@ public static class DdpgTrainer
                 if (_samplers.FirstOrDefault(s => s.Fault is not null) is { } faulty)
                 {
                     if (faulty.Fault is EnvFleetFailedException fleet) return new TrainOutcome(TrainOutcome.EnvFailure, $"env fleet failed: {fleet.Message}");
-                    throw new InvalidOperationException($"sampler {faulty.Index} failed: {faulty.Fault!.Message}", faulty.Fault);
+                    return new TrainOutcome(TrainOutcome.Failure, $"sampler {faulty.Index} failed");
                 }
                 if (Stop() is TrainOutcome stop) return stop;
                 long due = DueUpdates();
@@ -297,8 +333,11 @@ public static class DdpgTrainer
             _busyAtLastRow = _busy.Elapsed.TotalSeconds;
         }
 
-        /// <summary>Evaluates (optionally) and writes a checkpoint with the samplers parked.</summary>
-        private void Checkpoint(PauseGate? pauseSamplers, bool evaluate)
+        /// <summary>
+        /// Evaluates (optionally) and writes a checkpoint with the samplers parked; returns its name, or null when a
+        /// parameter is not finite. <paramref name="skipSampler"/>'s state is left out (it failed mid-step).
+        /// </summary>
+        private string? Checkpoint(PauseGate? pauseSamplers, bool evaluate, DdpgSampler? skipSampler = null)
         {
             double? score = null;
             if (evaluate)
@@ -315,7 +354,7 @@ public static class DdpgTrainer
             if (!Parameters.AllFinite(_ddpg.LearnedTensors()))
             {
                 _session.Message("checkpoint not written: a network parameter is not finite (reliability.md R9)");
-                return;
+                return null;
             }
             pauseSamplers?.Pause();
             try
@@ -324,10 +363,12 @@ public static class DdpgTrainer
                 var manifest = _session.SaveCheckpoint(Ddpg.Kind, score, w =>
                 {
                     _ddpg.Save(w);
-                    foreach (var s in _samplers) w.AddBinary(SamplerFile(s.Index), s.Save);
+                    foreach (var s in _samplers)
+                        if (s != skipSampler) w.AddBinary(SamplerFile(s.Index), s.Save);
                     if (config.Checkpoint.ReplayBuffer) w.AddBinary("replay.bin", _replay.Save);
                 });
                 _session.Message($"checkpoint {manifest.Name} written{(score is double sc ? $" (evaluation score {sc:F3})" : "")}");
+                return manifest.Name;
             }
             finally
             {
@@ -343,6 +384,59 @@ public static class DdpgTrainer
             actor.to(_session.Device);
             Parameters.Copy(_ddpg.Actor, actor);
             return new DdpgPolicy(actor, _session.Observations, _session.Device);
+        }
+
+        /// <summary>
+        /// Ends the run after an unexpected exception (issue 10: never an unhandled-exception dump, never work lost
+        /// that can be saved): the full exception goes to error.log in the run directory, and a final checkpoint is
+        /// written when the learner's state is sound (the exception did not interrupt an update and every parameter
+        /// is finite). A failed sampler's mid-episode state is left out of it: a resume starts that group's
+        /// episodes afresh. Exit code 1.
+        /// </summary>
+        private TrainOutcome Fail(Exception e, DdpgSampler? sampler)
+        {
+            string what = sampler is not null ? $"sampler {sampler.Index} failed" : _learnerBusy ? "a learner update failed" : "the training loop failed";
+            string log = Path.Combine(_session.Directory.Root, "error.log");
+            try
+            {
+                File.AppendAllText(log, $"{DateTime.UtcNow:o} {what} at {_counters.Updates} updates, {RunCounters.Read(ref _counters.EnvSteps)} env steps\n{e}\n\n");
+            }
+            catch (IOException)
+            {
+                log = "stderr (error.log could not be written)";
+                Console.Error.WriteLine(e);
+            }
+            while (_episodes.TryDequeue(out var episode)) _session.LogEpisode(episode);
+            string saved;
+            if (_learnerBusy)
+            {
+                saved = "no final checkpoint (the update was interrupted, so the networks may be half-updated)";
+            }
+            else
+            {
+                try
+                {
+                    saved = Checkpoint(pauseSamplers: null, evaluate: false, skipSampler: sampler) is string name
+                        ? $"final checkpoint {name} written"
+                        : "no final checkpoint (a parameter is not finite)";
+                }
+                catch (Exception c)
+                {
+                    saved = $"no final checkpoint ({c.Message})";
+                }
+            }
+            try
+            {
+                if (_counters.Updates != _rowUpdates || RunCounters.Read(ref _counters.EnvSteps) != _rowSteps) WriteProgressRow();
+                _session.Tick(IdleFraction, force: true);
+            }
+            catch (Exception)
+            {
+                // The outcome below says what happened; a log row that cannot be written adds nothing to it.
+            }
+            var outcome = new TrainOutcome(TrainOutcome.Failure, $"{what}: {e.Message} ({e.GetType().Name}; details in {log}); {saved}");
+            _session.Message($"stopping: {outcome.Reason}");
+            return outcome;
         }
 
         private TrainOutcome Finish(TrainOutcome outcome, bool envsHealthy = true, bool writeCheckpoint = true)
