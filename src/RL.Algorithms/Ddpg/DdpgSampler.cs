@@ -1,3 +1,4 @@
+using RL.Core.Tensors;
 using RL.Algorithms.Training;
 using RL.Core.Buffers;
 using RL.Core.Exploration;
@@ -78,8 +79,8 @@ internal sealed class DdpgSampler : IDisposable
         _actions = new float[_n * _a];
         _next = new float[_o];
         _noise = new float[_a];
-        _obsCpu = torch.frombuffer(_obs, ScalarType.Float32).view(_n, _o);
-        _actionsCpu = torch.frombuffer(_actions, ScalarType.Float32).view(_n, _a);
+        _obsCpu = BufferViews.View(_obs, _n, _o);
+        _actionsCpu = BufferViews.View(_actions, _n, _a);
         _score = new double[_n];
         _return = new double[_n];
         _length = new int[_n];

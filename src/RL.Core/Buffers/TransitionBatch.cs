@@ -1,3 +1,4 @@
+using RL.Core.Tensors;
 using RL.Envs;
 using RL.Envs.Random;
 using TorchSharp;
@@ -29,11 +30,11 @@ public sealed class TransitionBatch : IDisposable
         _act = new float[rows * actionSize];
         _rew = new float[rows];
         _notTerminal = new float[rows];
-        _obsCpu = torch.frombuffer(_obs, ScalarType.Float32).view(rows, observationSize);
-        _nextCpu = torch.frombuffer(_next, ScalarType.Float32).view(rows, observationSize);
-        _actCpu = torch.frombuffer(_act, ScalarType.Float32).view(rows, actionSize);
-        _rewCpu = torch.frombuffer(_rew, ScalarType.Float32).view(rows, 1);
-        _notTerminalCpu = torch.frombuffer(_notTerminal, ScalarType.Float32).view(rows, 1);
+        _obsCpu = BufferViews.View(_obs, rows, observationSize);
+        _nextCpu = BufferViews.View(_next, rows, observationSize);
+        _actCpu = BufferViews.View(_act, rows, actionSize);
+        _rewCpu = BufferViews.View(_rew, rows, 1);
+        _notTerminalCpu = BufferViews.View(_notTerminal, rows, 1);
         _onCpu = device.type == DeviceType.CPU;
         _obsDev = _onCpu ? _obsCpu : _obsCpu.to(device);
         _nextDev = _onCpu ? _nextCpu : _nextCpu.to(device);

@@ -1,3 +1,4 @@
+using RL.Core.Tensors;
 using RL.Core.Networks;
 using RL.Envs.Random;
 using TorchSharp;
@@ -36,7 +37,7 @@ public sealed class ParameterPerturber : IDisposable
         for (int i = 0; i < _perturbable.Count; i++)
         {
             long n = _perturbable[i].numel();
-            _noiseViews[i] = _noiseTensor.narrow(0, offset, n).view(_perturbable[i].shape);
+            _noiseViews[i] = BufferViews.Slice(_noiseTensor, offset, _perturbable[i].shape);
             offset += n;
         }
     }

@@ -40,8 +40,9 @@ public static class Parameters
     public static bool BitwiseEqual(Tensor a, Tensor b)
     {
         if (a.dtype != b.dtype || !a.shape.SequenceEqual(b.shape)) return false;
-        using var ac = a.cpu().contiguous();
-        using var bc = b.cpu().contiguous();
+        using var scope = torch.NewDisposeScope(); // owns the .cpu() temporaries while contiguous() reads them (issue 10)
+        var ac = a.cpu().contiguous();
+        var bc = b.cpu().contiguous();
         return ac.bytes.SequenceEqual(bc.bytes);
     }
 }

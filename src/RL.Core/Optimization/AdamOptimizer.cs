@@ -128,7 +128,10 @@ public sealed class AdamOptimizer : IDisposable
 
     private static void WriteTensor(BinaryWriter writer, Tensor t)
     {
-        using var cpu = t.detach().cpu().contiguous();
+        // Every intermediate owned until the next call has read it (an unowned temporary can be finalized mid-call, issue 10).
+        using var detached = t.detach();
+        using var onCpu = detached.cpu();
+        using var cpu = onCpu.contiguous();
         var data = cpu.data<float>().ToArray();
         writer.Write(data.Length);
         foreach (float f in data) writer.Write(f);
