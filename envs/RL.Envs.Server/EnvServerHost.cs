@@ -131,6 +131,10 @@ public sealed class EnvServerHost : IAsyncDisposable
     /// <summary>Runs a server until it is stopped (Ctrl-C / SIGTERM, or stdin closing when managed); the process exit code.</summary>
     public static async Task<int> RunAsync(ServerOptions options, TextWriter stdout, TextWriter stderr)
     {
+        // A managed server ignores the group's SIGINT/SIGTERM from its first moments, not only once the host runs:
+        // a server still starting when a group SIGTERM came (an evaluation pool's) died of it, and the trainer's
+        // pool failed to start instead of writing its final checkpoint (issue 10, part 2).
+        using var ignored = options.Managed ? ManagedChildLifetime.IgnoreGroupSignals() : null;
         EnvServerHost host;
         try
         {

@@ -20,6 +20,19 @@ internal sealed class ManagedChildLifetime : IHostLifetime, IDisposable
 
     public ManagedChildLifetime(IHostApplicationLifetime lifetime) => _lifetime = lifetime;
 
+    /// <summary>Ignores SIGINT and SIGTERM until disposed.</summary>
+    public static IDisposable IgnoreGroupSignals() => new Registrations(
+        PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true),
+        PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => c.Cancel = true));
+
+    private sealed class Registrations(params PosixSignalRegistration[] registrations) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var r in registrations) r.Dispose();
+        }
+    }
+
     public Task WaitForStartAsync(CancellationToken cancellationToken)
     {
         _signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true));
