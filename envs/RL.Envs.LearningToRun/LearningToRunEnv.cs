@@ -30,6 +30,7 @@ public sealed class LearningToRunEnv : IEnv
     private CourseLayout _course = new(Array.Empty<Obstacle>(), Enumerable.Repeat(1.0, 18).ToArray());
     private int _steps;
     private bool _running;
+    private bool _disposed;
 
     public LearningToRunEnv(LearningToRunOptions? options = null, uint initialSeed = 0, IReadOnlyDictionary<string, string>? effectiveOptions = null)
     {
@@ -78,6 +79,7 @@ public sealed class LearningToRunEnv : IEnv
 
     public void Reset(long? seed, Span<float> observation)
     {
+        ThrowIfDisposed();
         if (seed is long s)
         {
             if (s < 0 || s > uint.MaxValue)
@@ -115,6 +117,7 @@ public sealed class LearningToRunEnv : IEnv
 
     public StepOutcome Step(ReadOnlySpan<float> action, Span<float> observation)
     {
+        ThrowIfDisposed();
         if (!_running)
             throw new InvalidOperationException(_steps == 0
                 ? "L2R: Step before Reset."
@@ -210,5 +213,18 @@ public sealed class LearningToRunEnv : IEnv
         for (int i = 0; i < _obs.Length; i++) observation[i] = (float)_obs[i];
     }
 
-    public void Dispose() => _sim.Dispose();
+    // The simulator caches raw pointers into its mjData (Skeleton), which MjData's own checks cannot reach: a Reset
+    // or Step after Dispose must fail here, before any of them is touched (issue 10, part 2: heap corruption when a
+    // served batch was stepped after its Close).
+    private void ThrowIfDisposed()
+    {
+        if (_disposed) throw new ObjectDisposedException(nameof(LearningToRunEnv), "L2R: this env was disposed; its simulator memory is freed.");
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _sim.Dispose();
+    }
 }

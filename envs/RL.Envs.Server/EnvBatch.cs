@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Google.Protobuf.Collections;
+using Grpc.Core;
 using RL.Envs.Remote.Protocol;
 using RL.Envs.Vector;
 
@@ -10,17 +11,28 @@ namespace RL.Envs.Server;
 /// bookkeeping and the non-finite guard are the in-process ones). Every request is validated in full before any env
 /// is touched, so a rejected request leaves the batch as it was. One call at a time: a second concurrent call gets
 /// FAILED_PRECONDITION instead of racing the first.
+/// <para>
+/// Lifetime (issue 10, part 2): every call holds a <see cref="Lease"/> while it touches the envs, and
+/// <see cref="Close"/> only marks the batch closed; the envs (native MuJoCo memory) are freed by whichever comes
+/// last, Close or the end of the lease in progress. The earlier check-then-dispose let a Step slip in between and
+/// step freed simulators ("free(): corrupted unsorted chunks" after Open, Step, Close, Step on the same stream).
+/// </para>
 /// </summary>
-internal sealed class EnvBatch : IDisposable
+internal sealed class EnvBatch
 {
     private readonly SyncVectorEnv _vec;
     private readonly VectorStepResult _result;
     private readonly float[] _actions;
     private readonly int _obs, _act;
-    private int _busy;
+    private readonly Action<EnvBatch> _freed;
+    private readonly object _gate = new();
+    private bool _busy, _freedDone;
+    private Status? _closed;
     private long _lastUsed = Stopwatch.GetTimestamp();
 
-    public EnvBatch(ulong id, IReadOnlyList<IEnv> envs, bool parallel, IReadOnlyDictionary<string, string> effectiveOptions, string client)
+    /// <summary>Wraps <paramref name="envs"/>; <paramref name="freed"/> runs once, after they are freed (the store returns their reservation then).</summary>
+    public EnvBatch(ulong id, IReadOnlyList<IEnv> envs, bool parallel, IReadOnlyDictionary<string, string> effectiveOptions, string client,
+        long bytesPerEnv, Action<EnvBatch> freed)
     {
         Id = id;
         _vec = new SyncVectorEnv(envs, parallel);
@@ -31,6 +43,8 @@ internal sealed class EnvBatch : IDisposable
         _actions = new float[envs.Count * _act];
         EffectiveOptions = effectiveOptions;
         Client = client;
+        BytesPerEnv = bytesPerEnv;
+        _freed = freed;
     }
 
     public ulong Id { get; }
@@ -39,41 +53,104 @@ internal sealed class EnvBatch : IDisposable
     public IReadOnlyDictionary<string, string> EffectiveOptions { get; }
     public string Client { get; }
 
+    /// <summary>The memory reserved for each env of the batch (EnvCatalog's estimate), returned when it is freed.</summary>
+    public long BytesPerEnv { get; }
+
     /// <summary>Set when an env threw: its state is unknown, the batch only accepts Close.</summary>
     public string? BrokenReason { get; private set; }
 
     public TimeSpan Idle => Stopwatch.GetElapsedTime(_lastUsed);
-    public bool IsBusy => Volatile.Read(ref _busy) != 0;
+
+    public bool IsBusy
+    {
+        get { lock (_gate) return _busy; }
+    }
 
     /// <summary>Worst-case size of one step reply (every env ending in the same step), to keep it under the server's limit.</summary>
     public static long WorstCaseReplyBytes(int numEnvs, int observationSize, int rewardTerms) =>
         64 + (long)numEnvs * (observationSize * 4L + 4 + 8 + 2 + (observationSize * 4L + 8 * 2 + 8 * rewardTerms + 40));
 
-    /// <summary>Takes the batch for one call, or fails with FAILED_PRECONDITION naming what is wrong.</summary>
+    /// <summary>
+    /// Takes the batch for one call, or fails naming what is wrong: the status it was closed with (NOT_FOUND after
+    /// Close or idle expiry, UNAVAILABLE while the server stops), or FAILED_PRECONDITION when broken or in use.
+    /// </summary>
     public Lease Enter(string call)
     {
-        if (BrokenReason is not null)
-            throw Statuses.FailedPrecondition($"{call}: batch {Id} is broken ({BrokenReason}); close it and open a new one.");
-        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
-            throw Statuses.FailedPrecondition($"{call}: batch {Id} is in use by another call (one call at a time per batch).");
+        lock (_gate)
+        {
+            if (_closed is { } closed)
+                throw new RpcException(new Status(closed.StatusCode, $"{call}: {closed.Detail}"));
+            if (BrokenReason is not null)
+                throw Statuses.FailedPrecondition($"{call}: batch {Id} is broken ({BrokenReason}); close it and open a new one.");
+            if (_busy)
+                throw Statuses.FailedPrecondition($"{call}: batch {Id} is in use by another call (one call at a time per batch).");
+            _busy = true;
+        }
         _lastUsed = Stopwatch.GetTimestamp();
         return new Lease(this);
     }
 
+    /// <summary>A call's hold on the batch; a struct, so taking one per step allocates nothing.</summary>
     public readonly struct Lease(EnvBatch batch) : IDisposable
     {
-        public void Dispose()
+        public void Dispose() => batch.Leave();
+    }
+
+    private void Leave()
+    {
+        _lastUsed = Stopwatch.GetTimestamp();
+        bool free;
+        lock (_gate)
         {
-            batch._lastUsed = Stopwatch.GetTimestamp();
-            Volatile.Write(ref batch._busy, 0);
+            _busy = false;
+            free = _closed is not null && !_freedDone;
+            _freedDone |= free;
         }
+        if (free) Free();
+    }
+
+    /// <summary>
+    /// Stops the batch taking calls: later ones fail with <paramref name="code"/> and <paramref name="why"/>. The envs
+    /// are freed now, or by the call in progress when it returns (a call stuck in a hung env keeps them until the
+    /// process ends: freeing them under it would only add a second fault). Idempotent; the first reason stays.
+    /// </summary>
+    public void Close(StatusCode code, string why)
+    {
+        bool free;
+        lock (_gate)
+        {
+            if (_closed is not null) return;
+            _closed = new Status(code, why);
+            free = !_busy && !_freedDone;
+            _freedDone |= free;
+        }
+        if (free) Free();
+    }
+
+    private void Free()
+    {
+        try { _vec.Dispose(); }
+        finally { _freed(this); }
+    }
+
+    /// <summary>
+    /// Seeds are none or one per env, each in [0, 2^32): the range of the env contract (SeedSequence.DeriveEnvSeed)
+    /// and of numpy's legacy seeding that L2R reproduces. Checked before any env is reset, because an env that
+    /// rejects its seed half-way through a batch leaves the envs before it reset and the batch broken (issue 10, part 6).
+    /// </summary>
+    public static void CheckSeeds(RepeatedField<long> seeds, long numEnvs, string field)
+    {
+        if (seeds.Count != 0 && seeds.Count != numEnvs)
+            throw Statuses.InvalidArgument($"{field} has {seeds.Count} seeds for {numEnvs} envs: give none or one per env.");
+        for (int i = 0; i < seeds.Count; i++)
+            if (seeds[i] < 0 || seeds[i] > uint.MaxValue)
+                throw Statuses.InvalidArgument($"{field}[{i}] = {seeds[i]} is outside [0, 2^32): env seeds are 32-bit, as numpy's legacy seeding takes them.");
     }
 
     /// <summary>Resets every env (seeds: none or one per env) and writes the observations.</summary>
     public void Reset(RepeatedField<long> seeds, RepeatedField<float> observations, string field)
     {
-        if (seeds.Count != 0 && seeds.Count != NumEnvs)
-            throw Statuses.InvalidArgument($"{field} has {seeds.Count} seeds for {NumEnvs} envs: give none or one per env.");
+        CheckSeeds(seeds, NumEnvs, field);
         var obs = new float[NumEnvs * _obs];
         long[] s = seeds.Count == 0 ? Array.Empty<long>() : seeds.ToArray();
         try { _vec.Reset(s, obs); }
@@ -128,11 +205,10 @@ internal sealed class EnvBatch : IDisposable
 
     // Requests are validated before the envs run, so an exception from an env is the env's own failure and its
     // state is unknown from then on.
-    private Grpc.Core.RpcException Broken(string call, Exception e)
+    private RpcException Broken(string call, Exception e)
     {
         BrokenReason = $"env '{Spec.Id}' failed in {call}: {e.GetType().Name}: {e.Message}";
         return Statuses.Internal($"{BrokenReason}. The batch is broken; close it and open a new one.");
     }
 
-    public void Dispose() => _vec.Dispose();
 }

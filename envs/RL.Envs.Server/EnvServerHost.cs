@@ -25,14 +25,18 @@ public sealed class EnvServerHost : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private EnvServerHost(WebApplication app, EnvEndpoint endpoint)
+    private EnvServerHost(WebApplication app, EnvEndpoint endpoint, EnvEndpoint listeningOn)
     {
         _app = app;
         Endpoint = endpoint;
+        ListeningOn = listeningOn;
     }
 
-    /// <summary>Where the server listens (the actual port when 0 was asked for).</summary>
+    /// <summary>Where a client on this machine reaches the server (the actual port when 0 was asked for; loopback for a wildcard bind).</summary>
     public EnvEndpoint Endpoint { get; }
+
+    /// <summary>The address actually bound (0.0.0.0, [::] or a given IP), as the listening line prints it.</summary>
+    public EnvEndpoint ListeningOn { get; }
 
     public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
 
@@ -75,7 +79,7 @@ public sealed class EnvServerHost : IAsyncDisposable
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new ServerToken(token));
-        builder.Services.AddSingleton(registry ?? EnvCatalog.Create(options.Slot));
+        builder.Services.AddSingleton(registry ?? EnvCatalog.Create(options.Slot, options.AllowTestEnvs));
         builder.Services.AddSingleton<BatchStore>();
         builder.Services.AddSingleton<Grpc.AspNetCore.Server.Model.IServiceMethodProvider<EnvServiceImpl>, StrictMethods>();
         builder.Services.AddGrpc(o =>
@@ -105,20 +109,32 @@ public sealed class EnvServerHost : IAsyncDisposable
             throw new IOException($"env server cannot listen on {where}: {e.Message}", e);
         }
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<BatchStore>().Dispose());
-        return new EnvServerHost(app, BoundEndpoint(app, options));
+        var bound = BoundEndpoint(app, options);
+        return new EnvServerHost(app, Reachable(bound), bound);
     }
 
     private static EnvEndpoint BoundEndpoint(WebApplication app, ServerOptions options)
     {
         if (options.UnixSocket is not null) return EnvEndpoint.UnixSocket(options.UnixSocket);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var uri = new Uri(address.Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal));
+        var uri = new Uri(address);
         return EnvEndpoint.Tcp(uri.Host.Trim('[', ']'), uri.Port, options.TlsCertificateFile is not null);
     }
+
+    // A wildcard bind is reached through loopback from this machine; the listening line still prints the bind itself
+    // (`--host 0.0.0.0` used to print 127.0.0.1, which hid that the server was open to the network; issue 10, part 6).
+    private static EnvEndpoint Reachable(EnvEndpoint bound) =>
+        !bound.IsUnixSocket && IPAddress.TryParse(bound.Host, out var ip) && (ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any))
+            ? EnvEndpoint.Tcp("127.0.0.1", bound.Port, bound.Tls)
+            : bound;
 
     /// <summary>Runs a server until it is stopped (Ctrl-C / SIGTERM, or stdin closing when managed); the process exit code.</summary>
     public static async Task<int> RunAsync(ServerOptions options, TextWriter stdout, TextWriter stderr)
     {
+        // A managed server ignores the group's SIGINT/SIGTERM from its first moments, not only once the host runs:
+        // a server still starting when a group SIGTERM came (an evaluation pool's) died of it, and the trainer's
+        // pool failed to start instead of writing its final checkpoint (issue 10, part 2).
+        using var ignored = options.Managed ? ManagedChildLifetime.IgnoreGroupSignals() : null;
         EnvServerHost host;
         try
         {
@@ -131,7 +147,7 @@ public sealed class EnvServerHost : IAsyncDisposable
         }
         await using (host.ConfigureAwait(false))
         {
-            await stdout.WriteLineAsync($"{ListeningPrefix}{host.Endpoint} (pid {Environment.ProcessId})").ConfigureAwait(false);
+            await stdout.WriteLineAsync($"{ListeningPrefix}{host.ListeningOn} (pid {Environment.ProcessId})").ConfigureAwait(false);
             await stdout.FlushAsync().ConfigureAwait(false);
             await host._app.WaitForShutdownAsync().ConfigureAwait(false);
         }

@@ -50,8 +50,8 @@ internal sealed class EnvServiceImpl
             throw Statuses.InvalidArgument($"OpenRequest.num_envs = {request.NumEnvs}: must be at least 1.");
         if (request.NumEnvs > _options.MaxEnvs)
             throw Statuses.ResourceExhausted($"OpenRequest.num_envs = {request.NumEnvs}: more than this server's limit of {_options.MaxEnvs} envs (--max-envs).");
-        if (request.Seeds.Count != 0 && request.Seeds.Count != request.NumEnvs)
-            throw Statuses.InvalidArgument($"OpenRequest.seeds has {request.Seeds.Count} seeds for num_envs = {request.NumEnvs}: give none or one per env.");
+        EnvBatch.CheckSeeds(request.Seeds, request.NumEnvs, "OpenRequest.seeds");
+        CheckEnvId(request.EnvId, "OpenRequest.env_id");
         var given = new Dictionary<string, string>(request.Options);
         if (request.FrameSkip > 0)
         {
@@ -62,7 +62,8 @@ internal sealed class EnvServiceImpl
         }
 
         int n = (int)request.NumEnvs;
-        _store.Reserve(n);
+        long bytesPerEnv = EnvCatalog.BytesPerEnv(request.EnvId);
+        _store.Reserve(request.EnvId, n, bytesPerEnv);
         var envs = new List<IEnv>(n);
         EnvBatch? batch = null;
         try
@@ -82,19 +83,24 @@ internal sealed class EnvServiceImpl
                 context.CancellationToken.ThrowIfCancellationRequested();
                 envs.Add(Create(request.EnvId, new EnvOptions(given, "OpenRequest.options"), "OpenRequest.env_id"));
             }
-            batch = new EnvBatch(_store.NextId(), envs, parallel: _options.EffectiveThreads > 1 && n > 1, first.Effective.ToDictionary(), request.Client);
+            batch = new EnvBatch(_store.NextId(), envs, parallel: _options.EffectiveThreads > 1 && n > 1, first.Effective.ToDictionary(), request.Client,
+                bytesPerEnv, _ => _store.Release(n, bytesPerEnv));
             var reply = new OpenReply { BatchId = batch.Id, Spec = spec.ToProto() };
             foreach (var (k, v) in batch.EffectiveOptions) reply.EffectiveOptions[k] = v;
             using (batch.Enter("Open")) batch.Reset(request.Seeds, reply.Observations, "OpenRequest.seeds");
-            _store.Add(batch);
+            if (!_store.Add(batch)) throw Statuses.Unavailable("Open: the env server is shutting down; open the batch on another server.");
             _log.LogInformation("opened batch {Batch}: {Count} '{Env}' envs for {Client}", batch.Id, n, request.EnvId, request.Client);
             return Task.FromResult(reply);
         }
         catch
         {
-            if (batch is not null) batch.Dispose();
-            else foreach (var env in envs) env.Dispose();
-            _store.Release(n);
+            // Closing frees the envs and returns the reservation (once, whoever closes first).
+            if (batch is not null) batch.Close(StatusCode.NotFound, $"batch {batch.Id} was never opened: its Open failed.");
+            else
+            {
+                foreach (var env in envs) env.Dispose();
+                _store.Release(n, bytesPerEnv);
+            }
             throw;
         }
     }
@@ -156,15 +162,22 @@ internal sealed class EnvServiceImpl
         return n;
     }
 
+    /// <summary>An env id this server hosts, or INVALID_ARGUMENT naming the field, the hosted ids and, for a test env, the flag that serves it.</summary>
+    private void CheckEnvId(string envId, string idField)
+    {
+        if (envId.Length == 0) throw Statuses.InvalidArgument($"{idField} is empty; this server hosts: {string.Join(", ", _registry.Ids.OrderBy(i => i))}.");
+        if (_registry.Ids.Contains(envId)) return;
+        if (EnvCatalog.TestEnvIds.Contains(envId))
+            throw Statuses.InvalidArgument(
+                $"{idField} = '{envId}': the fault-injection test env is served only by a server started with --allow-test-envs; this server hosts: {string.Join(", ", _registry.Ids.OrderBy(i => i))}.");
+        try { _registry.Describe(envId); }
+        catch (ArgumentException e) { throw Statuses.InvalidArgument($"{idField}: {e.Message}"); }
+    }
+
     /// <summary>Builds one env; the registry's ArgumentExceptions (unknown env, unknown or bad option) become INVALID_ARGUMENT.</summary>
     private IEnv Create(string envId, EnvOptions options, string idField)
     {
-        if (envId.Length == 0) throw Statuses.InvalidArgument($"{idField} is empty; this server hosts: {string.Join(", ", _registry.Ids.OrderBy(i => i))}.");
-        if (!_registry.Ids.Contains(envId))
-        {
-            try { _registry.Describe(envId); }
-            catch (ArgumentException e) { throw Statuses.InvalidArgument($"{idField}: {e.Message}"); }
-        }
+        CheckEnvId(envId, idField);
         try
         {
             return _registry.Create(envId, options);

@@ -7,8 +7,10 @@ namespace RL.Envs.Server;
 /// <summary>
 /// The lifetime of a server started by a worker pool. The parent holds the write end of our stdin: when it closes
 /// (the parent exited, crashed or was SIGKILLed), we stop, and if a stuck env step keeps the graceful stop from
-/// finishing, we kill ourselves after a short grace, so no orphan server outlives its trainer. SIGINT is ignored
-/// (a Ctrl-C reaches the whole process group; the parent decides when its servers go); SIGTERM stops us.
+/// finishing, we kill ourselves after a short grace, so no orphan server outlives its trainer. SIGINT and SIGTERM
+/// are ignored: a Ctrl-C reaches the whole process group, and so does the SIGTERM of systemd, Slurm or
+/// <c>timeout</c>. Stopping on it killed the servers under a trainer that was still writing its final checkpoint
+/// (issue 10, part 2); the parent decides when its servers go, by closing our stdin (or SIGKILL).
 /// </summary>
 internal sealed class ManagedChildLifetime : IHostLifetime, IDisposable
 {
@@ -18,14 +20,23 @@ internal sealed class ManagedChildLifetime : IHostLifetime, IDisposable
 
     public ManagedChildLifetime(IHostApplicationLifetime lifetime) => _lifetime = lifetime;
 
+    /// <summary>Ignores SIGINT and SIGTERM until disposed.</summary>
+    public static IDisposable IgnoreGroupSignals() => new Registrations(
+        PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true),
+        PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => c.Cancel = true));
+
+    private sealed class Registrations(params PosixSignalRegistration[] registrations) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var r in registrations) r.Dispose();
+        }
+    }
+
     public Task WaitForStartAsync(CancellationToken cancellationToken)
     {
         _signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true));
-        _signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
-        {
-            c.Cancel = true;
-            StopSoon("SIGTERM");
-        }));
+        _signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => c.Cancel = true));
         var watcher = new Thread(WatchStdin) { IsBackground = true, Name = "parent watcher" };
         watcher.Start();
         return Task.CompletedTask;

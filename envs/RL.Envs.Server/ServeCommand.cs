@@ -19,15 +19,20 @@ public static class ServeCommand
         var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key for --tls-cert." };
         var threads = new Option<int>("--threads") { Description = "Threads a batch steps on (1: serially; 0: every core).", DefaultValueFactory = _ => 0 };
         var maxEnvs = new Option<int>("--max-envs") { Description = "Most envs open at once over all clients.", DefaultValueFactory = _ => 4096 };
+        var maxMemory = new Option<double?>("--max-env-memory-mb")
+        {
+            Description = $"Budget in MiB for the estimated memory of all open envs (L2R ~3.5 MB each); an Open past it is RESOURCE_EXHAUSTED (default: {ServerOptions.DefaultMemoryFraction:P0} of this machine's or container's memory).",
+        };
+        var allowTestEnvs = new Option<bool>("--allow-test-envs") { Description = "Also serve the fault-injection env 'Fault' (it can crash or hang this server on request): tests and benchmarks only." };
         var maxMessage = new Option<int>("--max-message-bytes") { Description = "Largest message accepted and largest step reply a batch may produce.", DefaultValueFactory = _ => 1 << 20 };
         var idle = new Option<double>("--idle-timeout") { Description = "Seconds after which an untouched batch is closed.", DefaultValueFactory = _ => 600 };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Log level (Warning keeps logging off the step path).", DefaultValueFactory = _ => LogLevel.Warning };
-        var managed = new Option<bool>("--managed") { Description = "Started by a worker pool: exit when stdin closes, ignore SIGINT.", Hidden = true };
+        var managed = new Option<bool>("--managed") { Description = "Started by a worker pool: exit when stdin closes, ignore SIGINT and SIGTERM.", Hidden = true };
         var slot = new Option<int>("--slot") { Description = "This server's slot in its pool (the fault env's fail_slots reads it).", DefaultValueFactory = _ => -1, Hidden = true };
 
         var command = new Command(name, "Serve envs over gRPC (rl.env.v1) for local or remote trainers.")
         {
-            host, port, unixSocket, tokenFile, tlsCert, tlsKey, threads, maxEnvs, maxMessage, idle, logLevel, managed, slot,
+            host, port, unixSocket, tokenFile, tlsCert, tlsKey, threads, maxEnvs, maxMemory, allowTestEnvs, maxMessage, idle, logLevel, managed, slot,
         };
         command.SetAction(parse =>
         {
@@ -41,6 +46,8 @@ public static class ServeCommand
                 TlsKeyFile = parse.GetValue(tlsKey),
                 Threads = parse.GetValue(threads),
                 MaxEnvs = parse.GetValue(maxEnvs),
+                MaxEnvMemoryMb = parse.GetValue(maxMemory),
+                AllowTestEnvs = parse.GetValue(allowTestEnvs),
                 MaxMessageBytes = parse.GetValue(maxMessage),
                 BatchIdleTimeout = TimeSpan.FromSeconds(parse.GetValue(idle)),
                 LogLevel = parse.GetValue(logLevel),

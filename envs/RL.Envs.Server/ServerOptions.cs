@@ -33,6 +33,30 @@ public sealed record ServerOptions
     /// <summary>Most envs open at once over all batches and clients.</summary>
     public int MaxEnvs { get; init; } = 4096;
 
+    /// <summary>
+    /// Budget, in MiB, for the estimated memory of all open envs (EnvCatalog.BytesPerEnv); null for
+    /// <see cref="DefaultMemoryFraction"/> of <see cref="AvailableMemoryBytes"/>. The env count alone did not bound
+    /// memory: at ~3.5 MB per L2R env, the old default of 4096 envs let one client take ~14 GB (issue 10, part 5).
+    /// </summary>
+    public double? MaxEnvMemoryMb { get; init; }
+
+    /// <summary>Share of the machine's (or container's) memory the envs may take by default, leaving the rest to the host.</summary>
+    public const double DefaultMemoryFraction = 0.5;
+
+    /// <summary>
+    /// Memory this process may use: the GC's view, which honours a container's cgroup limit and otherwise is the
+    /// physical memory (learn.microsoft.com/dotnet/api/system.gcmemoryinfo.totalavailablememorybytes).
+    /// </summary>
+    public static long AvailableMemoryBytes => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+
+    public long EffectiveMaxEnvMemoryBytes => MaxEnvMemoryMb is double mb ? (long)(mb * 1048576) : (long)(AvailableMemoryBytes * DefaultMemoryFraction);
+
+    /// <summary>
+    /// Serve the fault-injection env ("Fault") too. Off unless asked: its options crash the process, park threads
+    /// forever and sleep up to an hour per step, which no production server should offer a client (issue 10, part 5).
+    /// </summary>
+    public bool AllowTestEnvs { get; init; }
+
     /// <summary>Largest message accepted, and largest step reply a batch may produce (worst case: every env ends at once).</summary>
     public int MaxMessageBytes { get; init; } = 1 << 20;
 
@@ -40,8 +64,9 @@ public sealed record ServerOptions
     public TimeSpan BatchIdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// Run as a pool's child: exit when stdin closes (the parent died or let go), ignore SIGINT (the parent decides when
-    /// its servers stop, so Ctrl-C cannot kill them under a trainer that is still writing its final checkpoint).
+    /// Run as a pool's child: exit when stdin closes (the parent died or let go), ignore SIGINT and SIGTERM (a Ctrl-C,
+    /// or the SIGTERM that systemd, Slurm and timeout send to the whole process group, must not stop the servers under
+    /// a trainer that is still writing its final checkpoint; the parent decides when its servers stop).
     /// </summary>
     public bool Managed { get; init; }
 
@@ -82,6 +107,7 @@ public sealed record ServerOptions
         if (TlsKeyFile is not null && !File.Exists(TlsKeyFile)) throw new ArgumentException($"--tls-key '{TlsKeyFile}' does not exist.");
         if (Threads < 0) throw new ArgumentException($"--threads {Threads} must be ≥ 0 (0 = every core).");
         if (MaxEnvs < 1) throw new ArgumentException($"--max-envs {MaxEnvs} must be at least 1.");
+        if (MaxEnvMemoryMb is double m && !(m >= 1)) throw new ArgumentException($"--max-env-memory-mb {m} must be at least 1.");
         if (MaxMessageBytes < 4096) throw new ArgumentException($"--max-message-bytes {MaxMessageBytes} must be at least 4096.");
         // Anyone who can reach a non-loopback address could drive the simulators: require a token there.
         if (!IsLoopbackOnly && ResolveToken() is null)

@@ -3,13 +3,15 @@ namespace RL.MuJoCo;
 /// <summary>
 /// An owned mjData bound to one <see cref="MjModel"/>. Every stepping call runs under the shim's error guard:
 /// a MuJoCo error becomes a <see cref="MuJoCoException"/>, after which the data is reset (mujoco-notes.md,
-/// pitfall 1). Array pointers are taken once; MuJoCo never moves them before mj_deleteData.
+/// pitfall 1). Array pointers are taken once; MuJoCo never moves them before mj_deleteData, and after Dispose
+/// they throw <see cref="ObjectDisposedException"/> instead of pointing at freed memory.
 /// Not thread-safe: use one MjData per thread.
 /// </summary>
 public sealed unsafe class MjData : IDisposable
 {
     private IntPtr _handle;
     private readonly int* _warnings;
+    private readonly double* _qpos, _qvel, _qacc, _qfrcApplied, _qfrcBias, _qfrcPassive, _xfrcApplied, _xpos, _xmat, _xipos, _subtreeCom, _ctrl, _act, _time;
     private readonly int _warningStride;
 
     public MjData(MjModel model)
@@ -17,50 +19,54 @@ public sealed unsafe class MjData : IDisposable
         Model = model;
         if (Native.rlmj_make_data(model.Handle, out _handle) != 0 || _handle == IntPtr.Zero)
             throw new MuJoCoException($"mj_makeData failed: {Native.LastError()}");
-        Qpos = Doubles("qpos");
-        Qvel = Doubles("qvel");
-        Qacc = Doubles("qacc");
-        QfrcApplied = Doubles("qfrc_applied");
-        QfrcBias = Doubles("qfrc_bias");
-        QfrcPassive = Doubles("qfrc_passive");
-        XfrcApplied = Doubles("xfrc_applied");
-        Xpos = Doubles("xpos");
-        Xmat = Doubles("xmat");
-        Xipos = Doubles("xipos");
-        SubtreeCom = Doubles("subtree_com");
-        Ctrl = model.Nu > 0 ? Doubles("ctrl") : null;
-        Act = model.Na > 0 ? Doubles("act") : null;
-        TimePtr = Doubles("time");
+        _qpos = Doubles("qpos");
+        _qvel = Doubles("qvel");
+        _qacc = Doubles("qacc");
+        _qfrcApplied = Doubles("qfrc_applied");
+        _qfrcBias = Doubles("qfrc_bias");
+        _qfrcPassive = Doubles("qfrc_passive");
+        _xfrcApplied = Doubles("xfrc_applied");
+        _xpos = Doubles("xpos");
+        _xmat = Doubles("xmat");
+        _xipos = Doubles("xipos");
+        _subtreeCom = Doubles("subtree_com");
+        _ctrl = model.Nu > 0 ? Doubles("ctrl") : null;
+        _act = model.Na > 0 ? Doubles("act") : null;
+        _time = Doubles("time");
         _warnings = (int*)Native.rlmj_data_ptr(_handle, "warning");
         _warningStride = Native.rlmj_sizeof_warningstat() / sizeof(int);
         WarningKinds = Native.rlmj_nwarning();
     }
 
     public MjModel Model { get; }
-    public double* Qpos { get; }
-    public double* Qvel { get; }
-    public double* Qacc { get; }
-    public double* QfrcApplied { get; }
-    public double* QfrcBias { get; }
-    public double* QfrcPassive { get; }
-    public double* XfrcApplied { get; }
-    public double* Xpos { get; }
-    public double* Xmat { get; }
-    public double* Xipos { get; }
-    public double* SubtreeCom { get; }
-    public double* Ctrl { get; }
-    public double* Act { get; }
-    private double* TimePtr { get; }
+    public double* Qpos => Live(_qpos);
+    public double* Qvel => Live(_qvel);
+    public double* Qacc => Live(_qacc);
+    public double* QfrcApplied => Live(_qfrcApplied);
+    public double* QfrcBias => Live(_qfrcBias);
+    public double* QfrcPassive => Live(_qfrcPassive);
+    public double* XfrcApplied => Live(_xfrcApplied);
+    public double* Xpos => Live(_xpos);
+    public double* Xmat => Live(_xmat);
+    public double* Xipos => Live(_xipos);
+    public double* SubtreeCom => Live(_subtreeCom);
+    public double* Ctrl => Live(_ctrl);
+    public double* Act => Live(_act);
 
     /// <summary>Number of kinds of warning counters (mjNWARNING).</summary>
     public int WarningKinds { get; }
 
     private IntPtr Handle => _handle != IntPtr.Zero ? _handle : throw new ObjectDisposedException(nameof(MjData));
 
+    // The array pointers point into the mjData block: after Dispose they would read and write freed memory (a
+    // step racing a Close on the env server corrupted its heap, issue 10 part 2), so they throw instead: one compare
+    // per access.
+    private double* Live(double* p) => _handle != IntPtr.Zero ? p : throw new ObjectDisposedException(nameof(MjData), "this mjData was freed (mj_deleteData); its arrays are gone.");
+
     public double Time
     {
-        get => *TimePtr;
-        set => *TimePtr = value;
+        get => *Live(_time);
+        set => *Live(_time) = value;
     }
 
     /// <summary>Pointer to any mjData array or scalar by its C name.</summary>
@@ -75,7 +81,7 @@ public sealed unsafe class MjData : IDisposable
     /// d->warning[kind].number. MuJoCo resets the data by itself on a bad qpos/qvel/qacc and only counts it
     /// here (pitfall 3), so callers compare <see cref="TotalWarnings"/> before and after each step.
     /// </summary>
-    public int WarningCount(int kind) => _warnings[kind * _warningStride + 1];
+    public int WarningCount(int kind) => ((int*)Live((double*)_warnings))[kind * _warningStride + 1];
 
     public long TotalWarnings
     {

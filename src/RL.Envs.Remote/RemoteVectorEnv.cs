@@ -403,7 +403,18 @@ public sealed class RemoteVectorEnv : IVectorEnv
             try { call.Dispose(); } catch (Exception) { }
             return;
         }
-        _ = call.RequestStream.CompleteAsync().ContinueWith(_ => call.Dispose(), TaskScheduler.Default);
+        try
+        {
+            _ = call.RequestStream.CompleteAsync().ContinueWith(_ => call.Dispose(), TaskScheduler.Default);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The slot disposed the channel under this call when it saw the server exit (its exit watcher, or another
+            // group). Half-closing then threw out of the pool's Dispose, and a trainer that had just written its final
+            // checkpoint after a group SIGTERM exited 1 with "Cannot access a disposed object ... GrpcCall" (issue 10,
+            // part 2). The call is already gone.
+            try { call.Dispose(); } catch (Exception) { }
+        }
     }
 
     private async Task CloseBatchAsync(ServerConnection connection, ulong batchId)

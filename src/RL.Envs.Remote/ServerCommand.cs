@@ -29,5 +29,8 @@ public sealed record ServerCommand(string FileName, IReadOnlyList<string> Argume
         return new ServerCommand(dotnet, new[] { dllPath, verb });
     }
 
+    /// <summary>This command with <paramref name="options"/> added before the ones the pool appends (e.g. <c>--allow-test-envs</c>).</summary>
+    public ServerCommand With(params string[] options) => this with { Arguments = Arguments.Concat(options).ToArray() };
+
     public override string ToString() => string.Join(' ', Arguments.Prepend(FileName));
 }

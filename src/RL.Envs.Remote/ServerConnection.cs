@@ -75,7 +75,10 @@ internal sealed class ServerConnection : IDisposable
         return chain.Build(cert);
     }
 
-    /// <summary>True when the server answers its health check with SERVING before <paramref name="deadline"/>.</summary>
+    /// <summary>
+    /// True when the server answers its health check with SERVING before <paramref name="deadline"/>; false when it
+    /// does not, or when this connection was already torn down.
+    /// </summary>
     public async Task<bool> IsServingAsync(TimeSpan deadline, CancellationToken ct = default)
     {
         try
@@ -85,6 +88,14 @@ internal sealed class ServerConnection : IDisposable
         }
         catch (RpcException)
         {
+            return false;
+        }
+        catch (ObjectDisposedException)
+        {
+            // The slot tore this connection down meanwhile (the exit watcher or another group saw the server go, e.g.
+            // during a group SIGTERM). A sampler that then asked whether the server still serves died with "Cannot
+            // access a disposed object ... GrpcChannel" and took the trainer's final checkpoint with it (issue 10,
+            // part 2); a torn-down connection simply does not serve.
             return false;
         }
     }

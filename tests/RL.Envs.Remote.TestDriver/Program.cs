@@ -29,7 +29,7 @@ public static class Program
             EnvOptions = new Dictionary<string, string> { ["obs_size"] = "8", ["action_size"] = "2", ["delay_ms"] = "1" },
             EnvsPerServer = 2,
             LocalServers = 2,
-            ServerCommand = ServerCommand.Assembly(serverDll),
+            ServerCommand = ServerCommand.Assembly(serverDll).With("--allow-test-envs"),
             ForwardServerStderr = false,
         });
         Console.WriteLine($"servers {string.Join(' ', pool.ServerProcessIds)}");

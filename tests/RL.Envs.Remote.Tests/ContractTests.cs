@@ -32,7 +32,7 @@ public class ContractTests
         request.Options["frame_skip"] = "4";
         var reply = await client.DescribeAsync(request, deadline: DateTime.UtcNow.AddSeconds(10));
         var spec = reply.Spec.FromProto("test");
-        var local = EnvCatalog.Create().Create("Fault", new Dictionary<string, string> { ["obs_size"] = "7", ["frame_skip"] = "4" }).Spec;
+        var local = EnvCatalog.Create(allowTestEnvs: true).Create("Fault", new Dictionary<string, string> { ["obs_size"] = "7", ["frame_skip"] = "4" }).Spec;
         Assert.That(spec.ObservationSize, Is.EqualTo(7));
         Assert.That(spec.ActionSize, Is.EqualTo(18));
         Assert.That(spec.MaxEpisodeSteps, Is.EqualTo(250), "1000 frames / frame_skip 4");
@@ -67,7 +67,7 @@ public class ContractTests
     {
         var options = optionText.Length == 0 ? new Dictionary<string, string>()
             : optionText.Split(';').Select(kv => kv.Split('=')).ToDictionary(kv => kv[0], kv => kv[1]);
-        var registry = EnvCatalog.Create();
+        var registry = EnvCatalog.Create(allowTestEnvs: true);
         long[] seeds = Enumerable.Range(0, numEnvs).Select(i => 1000L + 17 * i).ToArray();
 
         // In process: frame_skip through the wrapper explicitly, so the server-side repeat is checked against it.

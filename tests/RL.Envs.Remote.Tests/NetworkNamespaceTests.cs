@@ -57,7 +57,7 @@ public class NetworkNamespaceTests
     private int StartServer(string ns, string address)
     {
         var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in new[] { "netns", "exec", ns, "dotnet", TestServers.ServerDll, "serve", "--host", address, "--port", "50051", "--token-file", _tokenFile, "--threads", "1" })
+        foreach (string a in new[] { "netns", "exec", ns, "dotnet", TestServers.ServerDll, "serve", "--host", address, "--port", "50051", "--token-file", _tokenFile, "--threads", "1", "--allow-test-envs" })
             info.ArgumentList.Add(a);
         var p = Process.Start(info)!;
         _servers.Add(p);

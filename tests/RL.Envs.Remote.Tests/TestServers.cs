@@ -10,10 +10,12 @@ internal static class TestServers
     /// <summary>The server executable copied next to the tests (a project reference).</summary>
     public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "RL.Envs.Server.dll");
 
-    public static ServerCommand Command => ServerCommand.Assembly(ServerDll);
+    /// <summary>The server as the pool starts it, serving the fault-injection env (<c>--allow-test-envs</c>).</summary>
+    public static ServerCommand Command => ServerCommand.Assembly(ServerDll).With("--allow-test-envs");
 
+    /// <summary>An in-process server on a free loopback port, serving the fault-injection env (--allow-test-envs).</summary>
     public static Task<EnvServerHost> StartAsync(ServerOptions? options = null, EnvRegistry? registry = null) =>
-        EnvServerHost.StartAsync((options ?? new ServerOptions()) with { Port = options?.UnixSocket is null ? 0 : options.Port }, registry);
+        EnvServerHost.StartAsync((options ?? new ServerOptions()) with { Port = options?.UnixSocket is null ? 0 : options.Port, AllowTestEnvs = true }, registry);
 
     public static (GrpcChannel Channel, EnvService.EnvServiceClient Client) Connect(EnvEndpoint endpoint)
     {

@@ -93,10 +93,12 @@ public static class EnvCommand
         var id = new Option<string>("--env") { Description = "Env id.", DefaultValueFactory = _ => LearningToRunSpec.Id };
         var seed = SeedOption();
         var steps = new Option<int>("--steps") { Description = "Random-action steps per rollout.", DefaultValueFactory = _ => 300 };
-        var command = new Command("check", "Run the env checker: sizes, bounds, finiteness, seed determinism, bad actions, step after the end.") { id, seed, steps };
+        var allowTestEnvs = new Option<bool>("--allow-test-envs") { Description = "Also know the fault-injection env 'Fault' (as `rl serve --allow-test-envs`)." };
+        var command = new Command("check", "Run the env checker: sizes, bounds, finiteness, seed determinism, bad actions, step after the end.") { id, seed, steps, allowTestEnvs };
         command.SetAction(r => Cli.Run(() =>
         {
-            var registry = RL.Envs.Server.EnvCatalog.Create();
+            // The same envs a server offers: the fault-injection env only when asked for (issue 10, part 5).
+            var registry = RL.Envs.Server.EnvCatalog.Create(allowTestEnvs: r.GetValue(allowTestEnvs));
             string envId = r.GetValue(id)!;
             var results = EnvChecker.Check(() => registry.Create(envId, null, "rl env check"), r.GetValue(seed), r.GetValue(steps));
             foreach (var result in results) Console.WriteLine($"{(result.Passed ? "OK  " : "FAIL")}  {result.Check,-24} {result.Detail}");

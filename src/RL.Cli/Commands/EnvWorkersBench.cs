@@ -55,6 +55,9 @@ public static class EnvWorkersBench
                 };
                 settings.Validate();
                 var poolOptions = _pool.Build(parse, settings.EnvId, settings.EnvOptions, settings.EnvsPerWorker, settings.FrameSkip, masterSeed: 1, localServers: settings.Workers);
+                // The fault env stands in for L2R here, and local servers serve it only when told to (issue 10, part 5).
+                if (settings.EnvId == EnvCatalog.FaultEnvId && !poolOptions.IsRemote)
+                    poolOptions = poolOptions with { ServerCommand = ServerCommand.CurrentProcess().With("--allow-test-envs") };
                 // Ctrl-C ends the process; the pool's exit hook and the servers' stdin watch leave no server behind.
                 return RunAsync(settings, poolOptions, Console.Out, CancellationToken.None).GetAwaiter().GetResult();
             }
@@ -219,7 +222,7 @@ public static class EnvWorkersBench
 
         public InProcess(Settings s, int workers)
         {
-            var registry = EnvCatalog.Create();
+            var registry = EnvCatalog.Create(allowTestEnvs: s.EnvId == EnvCatalog.FaultEnvId);
             var options = WithFrameSkip(s);
             _envs = Enumerable.Range(0, workers).Select(_ => new SyncVectorEnv(Enumerable.Range(0, s.EnvsPerWorker).Select(_ => registry.Create(s.EnvId, options, "--option")).ToArray())).ToArray();
             var spec = _envs[0].Spec;
