@@ -122,10 +122,12 @@ public sealed class CheckpointStore
 
     /// <summary>
     /// Opens the newest checkpoint that verifies. <paramref name="skipped"/> receives one message per checkpoint
-    /// passed over (naming the file and the mismatch). Null when none verifies.
+    /// passed over (naming the file and the mismatch). Null when none verifies. <paramref name="open"/> opens one
+    /// by name (default <see cref="Open"/>; a reader beside a live trainer passes <see cref="OpenSnapshot"/>).
     /// </summary>
-    public CheckpointReader? OpenLatestValid(List<string> skipped)
+    public CheckpointReader? OpenLatestValid(List<string> skipped, Func<string, CheckpointReader>? open = null)
     {
+        open ??= Open;
         var candidates = new List<string>();
         if (Pointer(LatestPointer) is string latest) candidates.Add(latest);
         candidates.AddRange(List().Where(n => !candidates.Contains(n)));
@@ -133,7 +135,7 @@ public sealed class CheckpointStore
         {
             try
             {
-                return Open(name);
+                return open(name);
             }
             catch (InvalidDataException e)
             {

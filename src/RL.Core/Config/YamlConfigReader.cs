@@ -79,7 +79,7 @@ public static class YamlConfigReader
             // YamlDotNet's messages start with "(Line: x, Col: y, ...)"; the position is given separately.
             int close = message.IndexOf("): ", StringComparison.Ordinal);
             if (message.StartsWith("(Line", StringComparison.Ordinal) && close > 0) message = message[(close + 3)..];
-            throw new ConfigException(Where(sourceName, e.Start), "", $"malformed YAML: {message}{state.Unclosed()}");
+            throw new ConfigException(Where(sourceName, e.Start), "", $"malformed YAML: {message.TrimEnd('.')}{Hint(state, text, e.Start)}.");
         }
         catch (InvalidOperationException)
         {
@@ -87,8 +87,57 @@ public static class YamlConfigReader
             // current state of the object") on a plain scalar that runs on inside an unclosed flow collection, e.g.
             // "a: [1" followed by "b: 2" (issue 10, part 6): it was an unhandled exception with no line. The scanner
             // still knows where it stopped, and the reader knows which '[' or '{' is open.
-            throw new ConfigException(Where(sourceName, scanner.CurrentPosition), "", $"malformed YAML: the scanner could not read on from here{state.Unclosed()}.");
+            var stop = scanner.CurrentPosition;
+            throw new ConfigException(Where(sourceName, stop), "", $"malformed YAML: cannot read on from here{Hint(state, text, stop)}.");
         }
+    }
+
+    /// <summary>" (the '[' at line L, column C is not closed with ']')" when a flow collection is open at <paramref name="stop"/>, else "".</summary>
+    private static string Hint(ParseState state, string text, Mark stop)
+    {
+        string hint = state.Unclosed();
+        // The scanner often fails while looking ahead, before the reader has seen the '[' it is in: then read the text.
+        if (hint.Length == 0 && UnclosedBracket(text, (int)stop.Line, (int)stop.Column) is var (bracket, line, column))
+            hint = $" (the '{bracket}' at line {line}, column {column} is not closed with '{(bracket == '[' ? ']' : '}')}')";
+        return hint;
+    }
+
+    /// <summary>
+    /// The last '[' or '{' that opens a flow collection before line <paramref name="stopLine"/>, column
+    /// <paramref name="stopColumn"/> and is not closed by then, skipping quoted text and comments; null if none.
+    /// </summary>
+    private static (char Bracket, int Line, int Column)? UnclosedBracket(string text, int stopLine, int stopColumn)
+    {
+        var open = new Stack<(char, int, int)>();
+        int line = 1, column = 1;
+        char quote = '\0', last = '\n';
+        bool comment = false;
+        char previous = '\n'; // the last non-blank character outside quotes and comments
+        foreach (char c in text)
+        {
+            if (line > stopLine || (line == stopLine && column >= stopColumn)) break;
+            if (c == '\n')
+            {
+                (line, column, comment, last) = (line + 1, 1, false, c);
+                if (quote == '\0') previous = c;
+                continue;
+            }
+            if (!comment)
+            {
+                if (quote != '\0')
+                {
+                    if (c == quote) quote = '\0';
+                }
+                else if (c is '"' or '\'') quote = c;
+                else if (c == '#' && last is ' ' or '\t' or '\n') comment = true;
+                else if (c is '[' or '{' && previous is '\n' or ':' or ',' or '-' or '[' or '{') open.Push((c, line, column));
+                else if (c is ']' or '}' && open.Count > 0) open.Pop();
+                if (!comment && quote == '\0' && c is not ' ' and not '\t') previous = c;
+            }
+            last = c;
+            column++;
+        }
+        return open.Count > 0 ? open.Peek() : null;
     }
 
     /// <summary>What the reader has seen so far, for error messages: aliases, and the flow collections still open.</summary>
@@ -166,11 +215,12 @@ public static class YamlConfigReader
 
     /// <summary>
     /// Applies one <c>key.path=value</c> override. The value is read as YAML, so <c>[64, 64]</c> is a list and
-    /// <c>"1"</c> a string; mappings on the path are created as needed.
+    /// <c>"1"</c> a string; mappings on the path are created as needed. <paramref name="label"/> names where the
+    /// override came from in errors (default "--set key.path=value").
     /// </summary>
-    public static void ApplyOverride(ConfigNode root, string assignment)
+    public static void ApplyOverride(ConfigNode root, string assignment, string? label = null)
     {
-        string label = $"--set {assignment}";
+        label ??= $"--set {assignment}";
         int eq = assignment.IndexOf('=');
         if (eq <= 0)
             throw new ConfigException(new ConfigSource(label, 0, 0), assignment, "an override must look like key.path=value.");

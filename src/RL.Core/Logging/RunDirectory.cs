@@ -22,7 +22,8 @@ public sealed class RunDirectory
     /// <summary>Where `rl eval` writes its results, one file per run of it, so no trainer rewrites them.</summary>
     public string EvalDirectory => Path.Combine(Root, "eval");
 
-    public string ErrorLogPath => Path.Combine(Root, "error.log");
+    public const string ErrorLogFileName = "error.log";
+    public string ErrorLogPath => Path.Combine(Root, ErrorLogFileName);
     public string TensorBoardDirectory => Path.Combine(Root, "tb");
     public string CheckpointsDirectory => Path.Combine(Root, "checkpoints");
 
