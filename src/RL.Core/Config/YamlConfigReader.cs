@@ -27,13 +27,13 @@ public static class YamlConfigReader
         if (!visiting.Add(full))
             throw new ConfigException(new ConfigSource(displayName, 0, 0), BaseKey, "config files extend each other in a cycle.");
         var root = Parse(File.ReadAllText(full), displayName);
-        if (root.Kind != ConfigNodeKind.Mapping)
-            throw new ConfigException(root.Source, "", "a config file must be a mapping of keys to values.");
-        // An empty file (or one with only comments) used to train silently with the class defaults, which are
-        // neutral rather than a recipe (issue 10, part 6).
-        if (root.Entries.Count == 0)
+        // An empty file (or one with only comments, or a bare '---') used to train silently with the class
+        // defaults, which are neutral rather than a recipe (issue 10, part 6).
+        if (root.IsNull || (root.Kind == ConfigNodeKind.Mapping && root.Entries.Count == 0))
             throw new ConfigException(new ConfigSource(displayName, 1, 1), "",
                 "this file is empty (no keys, only comments or blank lines); start from a recipe in experiments/configs/ (e.g. ddpg-pendulum.yaml) or extend one with 'base: <file>'.");
+        if (root.Kind != ConfigNodeKind.Mapping)
+            throw new ConfigException(root.Source, "", "a config file must be a mapping of keys to values.");
         var baseNode = root.Get(BaseKey);
         if (baseNode is null) return root;
         if (baseNode.Kind != ConfigNodeKind.Scalar || baseNode.Value is null)
