@@ -186,9 +186,19 @@ public sealed class CheckpointStore
             catch (CheckpointVanishedException e)
             {
                 bool pointerMoved = name is LatestPointer or BestPointer && Pointer(name) != resolved;
-                if (!pointerMoved || attempt == attempts)
+                // A trainer that saves a step again (its final checkpoint at the step of a periodic one) deletes the
+                // old directory just before renaming the new one into place: wait for it briefly.
+                bool rewriting = !pointerMoved && attempt < 3;
+                if (rewriting) Thread.Sleep(100);
+                if ((!pointerMoved && !rewriting) || attempt == attempts)
                     throw new InvalidDataException(
                         $"checkpoint {resolved} does not exist (any more): {e.Message} A running trainer keeps only the last checkpoint.keep_last and the best; use 'best' or 'latest', or one of: {string.Join(", ", List())}.", e);
+            }
+            catch (InvalidDataException) when (attempt < 3 && Directory.Exists(Path.Combine(Root, resolved)))
+            {
+                // Files that do not match their manifest may be a checkpoint being rewritten under this name (see
+                // above); a real corruption still fails on the third read.
+                Thread.Sleep(100);
             }
         }
     }

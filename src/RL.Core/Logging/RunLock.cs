@@ -49,7 +49,7 @@ public sealed class RunLock : IDisposable
         {
             stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException and not PathTooLongException)
+        catch (IOException e) when (IsLockConflict(e))
         {
             throw new RunLockedException(Path.GetFullPath(runDirectory), ReadOwner(ownerPath), e);
         }
@@ -60,7 +60,7 @@ public sealed class RunLock : IDisposable
             using var probe = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
             effective = false;
         }
-        catch (IOException)
+        catch (IOException e) when (IsLockConflict(e))
         {
             effective = true;
         }
@@ -81,6 +81,16 @@ public sealed class RunLock : IDisposable
         }
         return new RunLock(stream, ownerPath, owner, effective);
     }
+
+    /// <summary>
+    /// Whether opening failed because another open holds the flock: .NET reports flock's EWOULDBLOCK as an
+    /// IOException whose HResult is the errno (11 on Linux, 35 on macOS; measured with .NET 10 on Debian 12).
+    /// Any other I/O error (read-only disk, I/O error) is not a lock and is not reported as one.
+    /// </summary>
+    private static bool IsLockConflict(IOException e) =>
+        OperatingSystem.IsWindows() ? e.HResult == unchecked((int)0x80070020) /* ERROR_SHARING_VIOLATION */
+        : OperatingSystem.IsLinux() ? e.HResult == 11
+        : e.HResult == 35;
 
     /// <summary>The recorded owner of a run's lock, or null when none was recorded (or it cannot be read).</summary>
     public static string? ReadOwner(string ownerPath)
