@@ -151,7 +151,7 @@ public class CheckpointStoreTests
     }
 
     [Test]
-    public void ASnapshotOfLatestOrBestNeverFailsWhileAWriterSavesAndPrunes()
+    public void ASnapshotOfLatestBestOrTheNewestValidNeverFailsWhileAWriterSavesAndPrunes()
     {
         var writer = new CheckpointStore(_dir, keepLast: 1);
         Write(writer, 0, score: 0);
@@ -167,10 +167,16 @@ public class CheckpointStoreTests
             var clock = Stopwatch.StartNew();
             for (int i = 0; i < 300 && clock.Elapsed < TimeSpan.FromSeconds(20); i++)
             {
-                string pointer = i % 2 == 0 ? CheckpointStore.LatestPointer : CheckpointStore.BestPointer;
-                var snapshot = reader.OpenSnapshot(pointer);
-                long value = Read(snapshot);
-                Assert.That(value, Is.EqualTo(snapshot.Manifest.Step), "the bytes are the checkpoint's own");
+                var skipped = new List<string>();
+                var snapshot = (i % 3) switch
+                {
+                    0 => reader.OpenSnapshot(CheckpointStore.LatestPointer),
+                    1 => reader.OpenSnapshot(CheckpointStore.BestPointer),
+                    _ => reader.OpenLatestValid(skipped, n => reader.OpenSnapshot(n)),
+                };
+                Assert.That(snapshot, Is.Not.Null, string.Join("\n", skipped));
+                long value = Read(snapshot!);
+                Assert.That(value, Is.EqualTo(snapshot!.Manifest.Step), "the bytes are the checkpoint's own");
                 seen.Add(value);
             }
             Assert.That(seen, Has.Count.GreaterThan(1), "the writer moved on while the reader read");

@@ -128,9 +128,11 @@ public sealed class CheckpointStore
     public CheckpointReader? OpenLatestValid(List<string> skipped, Func<string, CheckpointReader>? open = null)
     {
         open ??= Open;
+        // The pointer itself first (not the name it holds now), so a snapshot follows it when a live trainer moves it on.
         var candidates = new List<string>();
-        if (Pointer(LatestPointer) is string latest) candidates.Add(latest);
-        candidates.AddRange(List().Where(n => !candidates.Contains(n)));
+        string? latest = Pointer(LatestPointer);
+        if (latest is not null) candidates.Add(LatestPointer);
+        candidates.AddRange(List().Where(n => n != latest));
         foreach (string name in candidates)
         {
             try
