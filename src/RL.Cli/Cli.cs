@@ -3,7 +3,7 @@ namespace RL.Cli;
 /// <summary>An error the user can fix (bad input, missing file): printed without a stack trace, exit code 2.</summary>
 public sealed class CliException : Exception
 {
-    public CliException(string message, int exitCode = 2) : base(message) => ExitCode = exitCode;
+    public CliException(string message, int exitCode = ExitCodes.Usage) : base(message) => ExitCode = exitCode;
     public int ExitCode { get; }
 }
 
@@ -24,7 +24,7 @@ public static class Cli
         catch (Exception e) when (e is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or System.Text.Json.JsonException)
         {
             Console.Error.WriteLine($"rl: {e.Message}");
-            return 2;
+            return ExitCodes.Usage;
         }
     }
 }

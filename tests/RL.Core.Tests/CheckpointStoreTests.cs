@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using RL.Core.Checkpoints;
 
 namespace RL.Core.Tests;
@@ -95,8 +96,95 @@ public class CheckpointStoreTests
         Assert.That(Read(store.Open(CheckpointStore.LatestPointer)), Is.EqualTo(1));
         Assert.That(store.List(), Is.EqualTo(new[] { CheckpointStore.NameFor(1) }));
         // A process killed mid-write leaves its temporary directory; the next start removes it.
-        Directory.CreateDirectory(Path.Combine(_dir, ".tmp-step_0000000003-4242"));
-        Assert.That(store.CleanStale(), Is.EqualTo(new[] { ".tmp-step_0000000003-4242" }));
+        string dead = $".tmp-step_0000000003-{DeadPid()}";
+        Directory.CreateDirectory(Path.Combine(_dir, dead));
+        Assert.That(store.CleanStale(), Is.EqualTo(new[] { dead }));
         Assert.That(Read(store.OpenLatestValid(new List<string>())!), Is.EqualTo(1));
+    }
+
+    /// <summary>The pid of a process that has exited (and been reaped).</summary>
+    private static int DeadPid()
+    {
+        using var p = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
+        p.WaitForExit();
+        return p.Id;
+    }
+
+    [Test]
+    public void CleaningStaleTemporariesLeavesALiveWritersCheckpointAlone()
+    {
+        // Issue 10, part 4: a second start's cleanup deleted a live trainer's checkpoint in the making.
+        var store = new CheckpointStore(_dir);
+        Write(store, 1);
+        using var live = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
+        try
+        {
+            string liveTemp = $".tmp-step_0000000002-{live.Id}";
+            string deadTemp = $".tmp-step_0000000003-{DeadPid()}";
+            Directory.CreateDirectory(Path.Combine(_dir, liveTemp));
+            Directory.CreateDirectory(Path.Combine(_dir, deadTemp));
+            Assert.That(store.CleanStale(), Is.EqualTo(new[] { deadTemp }));
+            Assert.That(Directory.Exists(Path.Combine(_dir, liveTemp)), Is.True);
+            live.Kill();
+            live.WaitForExit();
+            Assert.That(store.CleanStale(), Is.EqualTo(new[] { liveTemp }), "once its writer is gone it is stale");
+        }
+        finally
+        {
+            if (!live.HasExited) live.Kill();
+        }
+    }
+
+    [Test]
+    public void ASnapshotStillReadsAfterTheWriterPrunesItsCheckpoint()
+    {
+        // Issue 10, part 4: `rl eval` verified a checkpoint, the trainer pruned it, the load failed with DirectoryNotFoundException.
+        var store = new CheckpointStore(_dir, keepLast: 1, keepBest: false);
+        Write(store, 1);
+        var snapshot = store.OpenSnapshot(CheckpointStore.LatestPointer, new[] { "a.bin" });
+        Write(store, 2); // prunes step 1
+        Assert.That(Directory.Exists(Path.Combine(_dir, CheckpointStore.NameFor(1))), Is.False);
+        Assert.That(Read(snapshot), Is.EqualTo(1));
+        Assert.That(() => snapshot.Open("b.txt"), Throws.TypeOf<InvalidOperationException>().With.Message.Contains("not read into this snapshot"));
+        var gone = Assert.Throws<InvalidDataException>(() => store.OpenSnapshot(CheckpointStore.NameFor(1)))!;
+        Assert.That(gone.Message, Does.Contain("does not exist").And.Contain(CheckpointStore.NameFor(2)));
+    }
+
+    [Test]
+    public void ASnapshotOfLatestBestOrTheNewestValidNeverFailsWhileAWriterSavesAndPrunes()
+    {
+        var writer = new CheckpointStore(_dir, keepLast: 1);
+        Write(writer, 0, score: 0);
+        using var stop = new CancellationTokenSource();
+        var saving = Task.Run(() =>
+        {
+            for (long step = 1; !stop.IsCancellationRequested; step++) Write(writer, step, score: step);
+        });
+        try
+        {
+            var reader = new CheckpointStore(_dir, keepLast: 1);
+            var seen = new HashSet<long>();
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < 300 && clock.Elapsed < TimeSpan.FromSeconds(20); i++)
+            {
+                var skipped = new List<string>();
+                var snapshot = (i % 3) switch
+                {
+                    0 => reader.OpenSnapshot(CheckpointStore.LatestPointer),
+                    1 => reader.OpenSnapshot(CheckpointStore.BestPointer),
+                    _ => reader.OpenLatestValid(skipped, n => reader.OpenSnapshot(n)),
+                };
+                Assert.That(snapshot, Is.Not.Null, string.Join("\n", skipped));
+                long value = Read(snapshot!);
+                Assert.That(value, Is.EqualTo(snapshot!.Manifest.Step), "the bytes are the checkpoint's own");
+                seen.Add(value);
+            }
+            Assert.That(seen, Has.Count.GreaterThan(1), "the writer moved on while the reader read");
+        }
+        finally
+        {
+            stop.Cancel();
+            saving.Wait();
+        }
     }
 }

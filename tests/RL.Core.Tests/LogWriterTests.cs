@@ -73,4 +73,43 @@ public class LogWriterTests
             File.Delete(path);
         }
     }
+
+    [Test]
+    public void TrimmingOnResumeKeepsRowsThisWriterDoesNotOwn()
+    {
+        // Issue 10, part 4: evaluations.csv rows written by `rl eval` were dropped when the trainer resumed from an earlier point.
+        string path = Path.Combine(Path.GetTempPath(), $"rl-{Guid.NewGuid():N}.csv");
+        try
+        {
+            string[] columns = { "step", "source" };
+            using (var t = new CsvTable(path, columns))
+            {
+                t.Append(new object?[] { 10, "train" });
+                t.Append(new object?[] { 40, "eval" });
+                t.Append(new object?[] { 40, "train" });
+            }
+            using (new CsvTable(path, columns, ("step", 30), cells => cells[1] == "train")) { }
+            Assert.That(File.ReadAllLines(path), Is.EqualTo(new[] { "step,source", "10,train", "40,eval" }));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void AWholeTableIsWrittenAtOnceWithTheSameFormatting()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"rl-{Guid.NewGuid():N}.csv");
+        try
+        {
+            CsvTable.WriteAll(path, new[] { "step", "value", "note" }, new[] { new object?[] { 1, 0.5, "a,b" }, new object?[] { 2, double.NaN, null } });
+            Assert.That(File.ReadAllLines(path), Is.EqualTo(new[] { "step,value,note", "1,0.5,\"a,b\"", "2,nan," }));
+            Assert.That(Directory.GetFiles(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.*"), Is.Empty, "no temporary file left");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

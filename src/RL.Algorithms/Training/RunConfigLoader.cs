@@ -1,4 +1,5 @@
 using RL.Core.Config;
+using RL.Core.Logging;
 
 namespace RL.Algorithms.Training;
 
@@ -20,5 +21,35 @@ public static class RunConfigLoader
         root.Remove(Provenance.Key);
         foreach (string assignment in overrides) YamlConfigReader.ApplyOverride(root, assignment);
         return ConfigBinder.Bind(root, new RunConfig());
+    }
+
+    /// <summary>
+    /// The effective config of an existing run (for `rl train --resume` and `rl eval`): its config.yaml, then the
+    /// overrides of earlier resumes that later resumes keep (<see cref="ResumeOverrides.IsCarried"/>, read from
+    /// resumes.yaml), then <paramref name="resumeOverrides"/>, which must be keys a resume may change. Reads only:
+    /// nothing in the run directory is written, so a refused override leaves the run as it was (issue 10, part 3).
+    /// </summary>
+    public static RunConfig LoadRun(string runDirectory, IReadOnlyList<string> resumeOverrides)
+    {
+        string root = Path.GetFullPath(runDirectory);
+        string configPath = Path.Combine(root, "config.yaml");
+        if (!File.Exists(configPath))
+            throw new ConfigException(new ConfigSource(runDirectory, 0, 0), "--resume",
+                Directory.Exists(root) ? $"{root} is not a run directory (no config.yaml)." : $"run directory {root} does not exist.");
+        var node = YamlConfigReader.ReadFile(configPath);
+        node.Remove(Provenance.Key);
+        string resumesPath = Path.Combine(root, ResumeLog.FileName);
+        foreach (var record in ResumeLog.Read(resumesPath))
+        {
+            // Checked again: resumes.yaml is a plain file that a person may have edited.
+            ResumeOverrides.Check(record.Overrides);
+            foreach (var (assignment, source) in record.Overrides)
+                if (ResumeOverrides.IsCarried(ResumeOverrides.KeyOf(assignment)))
+                    YamlConfigReader.ApplyOverride(node, assignment, $"{source} (resume {record.Number}: {assignment})");
+        }
+        foreach (string assignment in resumeOverrides) YamlConfigReader.ApplyOverride(node, assignment);
+        var config = ConfigBinder.Bind(node, new RunConfig());
+        ResumeOverrides.Check(resumeOverrides.Select(a => (a, new ConfigSource($"--set {a}", 0, 0))));
+        return config;
     }
 }

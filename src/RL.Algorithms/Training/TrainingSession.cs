@@ -18,6 +18,9 @@ public sealed record SessionOptions
     /// <summary>Continue the run in this directory from its newest valid checkpoint.</summary>
     public string? ResumeDirectory { get; init; }
 
+    /// <summary>The <c>--set</c> overrides of this resume, recorded in resumes.yaml (the config already includes them).</summary>
+    public IReadOnlyList<string> ResumeOverrides { get; init; } = Array.Empty<string>();
+
     public ITrainingReporter Reporter { get; init; } = new LineReporter(TextWriter.Null);
     public CancellationToken Cancel { get; init; }
 
@@ -46,6 +49,7 @@ public sealed class TrainingSession : IDisposable
     private readonly TensorBoardWriter _tensorBoard;
     private readonly string[] _termNames;
     private readonly IEnvGroupProvider _provider;
+    private readonly RunLock _lock;
     private EnvGroupSet? _evaluationEnvs;
     private double _lastFlush;
     private double _lastReport = double.NegativeInfinity;
@@ -64,10 +68,11 @@ public sealed class TrainingSession : IDisposable
     private long _windowEnvSteps, _windowUpdates;
     private double _recentScore = double.NaN, _recentReturn = double.NaN;
 
-    private TrainingSession(RunConfig config, IEnvGroupProvider provider, EnvGroupSet envs, RunDirectory directory,
+    private TrainingSession(RunConfig config, IEnvGroupProvider provider, EnvGroupSet envs, RunDirectory directory, RunLock runLock,
         ObservationPipeline observations, SessionOptions options, CheckpointReader? resumeFrom, Device device)
     {
         Config = config;
+        _lock = runLock;
         _provider = provider;
         Envs = envs;
         Directory = directory;
@@ -94,7 +99,10 @@ public sealed class TrainingSession : IDisposable
         ProgressColumns = CommonColumns.Concat(_termNames.Select(t => "shaping/" + t)).Concat(options.AlgorithmColumns).ToArray();
         _progress = new CsvTable(directory.ProgressPath, ProgressColumns, Keep("time/updates", keepUpdates));
         _episodes = new CsvTable(directory.EpisodesPath, EpisodeColumns.Concat(_termNames).ToArray(), Keep("env_steps", keepSteps));
-        _evaluations = new CsvTable(directory.EvaluationsPath, EvaluationColumns, Keep("env_steps", keepSteps));
+        // Only the trainer's own rows are redone after the resume point; rows of older `rl eval` runs (source "eval")
+        // were never the trainer's to drop (issue 10, part 4).
+        _evaluations = new CsvTable(directory.EvaluationsPath, EvaluationColumns, Keep("env_steps", keepSteps),
+            cells => cells.Length > EvaluationSourceColumn && cells[EvaluationSourceColumn] == TrainEvaluationSource);
         _tensorBoard = new TensorBoardWriter(directory.TensorBoardDirectory);
         _rateSteps = Counters.EnvSteps;
         _rateUpdates = Counters.Updates;
@@ -127,6 +135,9 @@ public sealed class TrainingSession : IDisposable
         "env_steps", "updates", "wall_s", "source", "checkpoint", "episode", "seed", "score", "return", "length", "end_reason", "options",
     };
 
+    private const int EvaluationSourceColumn = 3;
+    private const string TrainEvaluationSource = "train";
+
     public RunConfig Config { get; }
     public RunDirectory Directory { get; }
     public EnvGroupSet Envs { get; }
@@ -155,6 +166,8 @@ public sealed class TrainingSession : IDisposable
     /// <summary>
     /// Opens a new run (or the one in <see cref="SessionOptions.ResumeDirectory"/>). Env problems that are
     /// really config problems (unknown env id, backend or option) come out as <see cref="ConfigException"/>.
+    /// The run directory is locked for as long as the session lives (<see cref="RunLock"/>); a run another
+    /// process trains gives <see cref="RunLockedException"/>, before any env server starts.
     /// </summary>
     public static TrainingSession Open(RunConfig config, EnvProviderCatalog providers, SessionOptions options)
     {
@@ -177,7 +190,18 @@ public sealed class TrainingSession : IDisposable
         {
             throw new ConfigException(null, "env.backend", e.Message);
         }
-        var envs = OpenEnvs(provider, config, config.Env.Options, config.Env.Groups, config.Env.EnvsPerGroup, "env.options");
+        RunDirectory? resumed = options.ResumeDirectory is string resume ? RunDirectory.Open(resume) : null;
+        RunLock? runLock = resumed is null ? null : RunLock.Acquire(resumed.Root);
+        EnvGroupSet envs;
+        try
+        {
+            envs = OpenEnvs(provider, config, config.Env.Options, config.Env.Groups, config.Env.EnvsPerGroup, "env.options");
+        }
+        catch
+        {
+            runLock?.Dispose();
+            throw;
+        }
         try
         {
             ObservationTransform transform;
@@ -192,9 +216,9 @@ public sealed class TrainingSession : IDisposable
             var pipeline = new ObservationPipeline(transform, config.Observation.Normalize, config.Observation.Clip, config.Observation.Epsilon);
             RunDirectory directory;
             CheckpointReader? resumeFrom = null;
-            if (options.ResumeDirectory is string resume)
+            if (resumed is not null)
             {
-                directory = RunDirectory.Open(resume);
+                directory = resumed;
                 var store = new CheckpointStore(directory.CheckpointsDirectory, config.Checkpoint.KeepLast, config.Checkpoint.KeepBest);
                 foreach (string stale in store.CleanStale())
                     options.Reporter.Message($"removed {stale}: an unfinished checkpoint of an interrupted process");
@@ -208,15 +232,28 @@ public sealed class TrainingSession : IDisposable
             else
             {
                 directory = RunDirectory.CreateNew(config.RunsDir, config.Name);
+                runLock = RunLock.Acquire(directory.Root);
             }
-            var session = new TrainingSession(config, provider, envs, directory, pipeline, options, resumeFrom, device);
-            if (resumeFrom is not null) session.Counters.Resumes++;
-            session.WriteConfig();
+            if (!runLock!.Effective)
+                options.Reporter.Message($"warning: this file system does not enforce file locks, so {RunLock.FileName} cannot stop a second trainer on {directory.Root}");
+            var session = new TrainingSession(config, provider, envs, directory, runLock, pipeline, options, resumeFrom, device);
+            if (resumeFrom is not null)
+            {
+                session.Counters.Resumes++;
+                session.RecordResume(options.ResumeOverrides);
+                if (session.BudgetReached() is string budget)
+                    session.Message($"the run already reached {budget} at {resumeFrom.Name}, so it stops at once; extend it with --set train.max_hours=… (or max_env_steps, max_updates)");
+            }
+            else
+            {
+                session.WriteConfig();
+            }
             return session;
         }
         catch
         {
             envs.Dispose();
+            runLock?.Dispose();
             throw;
         }
     }
@@ -244,6 +281,7 @@ public sealed class TrainingSession : IDisposable
         }
     }
 
+    /// <summary>Writes config.yaml with provenance, once, when the run starts; a resume never rewrites it (issue 10, part 3).</summary>
     private void WriteConfig()
     {
         var seeds = new Dictionary<string, object>
@@ -254,8 +292,20 @@ public sealed class TrainingSession : IDisposable
             ["samplers"] = Runners.Select(r => SeedFor("sampler", r.Index).ToString(CultureInfo.InvariantCulture)).ToArray(),
             ["envs"] = Runners.SelectMany(r => Enumerable.Range(r.FirstEnvIndex, r.NumEnvs)).Select(EnvSeed).ToArray(),
         };
-        string note = Counters.Resumes > 0 ? $"resumed {Counters.Resumes} time(s); latest from {ResumeFrom?.Name}" : "";
-        AtomicFile.WriteAllText(Directory.ConfigPath, Provenance.ConfigWithProvenance(Config, Spec, seeds, note.Length > 0 ? note : null));
+        AtomicFile.WriteAllText(Directory.ConfigPath, Provenance.ConfigWithProvenance(Config, Spec, seeds));
+    }
+
+    /// <summary>Appends this resume (checkpoint, process, versions, overrides) to resumes.yaml.</summary>
+    private void RecordResume(IReadOnlyList<string> overrides)
+    {
+        var meta = ResumeFrom!.Manifest.Meta;
+        int number = ResumeLog.Read(Directory.ResumesPath).Count + 1;
+        ResumeLog.Append(Directory.ResumesPath, new ResumeRecord(number,
+            DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), ResumeFrom.Name,
+            meta.GetValueOrDefault("env_steps", ""), meta.GetValueOrDefault("updates", ""), Environment.ProcessId, Environment.MachineName,
+            Provenance.RlVersion, Provenance.GitCommit(), overrides.Select(o => (o, new ConfigSource($"--set {o}", 0, 0))).ToList()));
+        if (overrides.Count > 0)
+            _reporter.Message($"resume {number}: {string.Join(" ", overrides)} (recorded in {ResumeLog.FileName}; config.yaml is unchanged)");
     }
 
     /// <summary>The reset seed of run-wide env <paramref name="globalIndex"/> (later episodes derive from it).</summary>
@@ -573,5 +623,7 @@ public sealed class TrainingSession : IDisposable
         _tensorBoard.Dispose();
         _evaluationEnvs?.Dispose();
         Envs.Dispose();
+        // Last: nothing of this process writes into the run after the lock is gone.
+        _lock.Dispose();
     }
 }

@@ -51,7 +51,7 @@ public static class BenchCommand
             double mf = EnvStepBenchmark.Median(full), mb = EnvStepBenchmark.Median(bare);
             Console.WriteLine(FormattableString.Invariant($"median: faithful {mf:F0} env steps/s ({1e6 / mf:F1} µs/step), bare skeleton {mb:F0} env steps/s; faithful/bare = {mf / mb:F3}"));
             Console.WriteLine(FormattableString.Invariant($"osim-rl 2017 ran about 30 env steps/s per core: {mf / 30:F0}× faster"));
-            return 0;
+            return ExitCodes.Ok;
         }));
         return command;
     }
@@ -71,7 +71,7 @@ public static class BenchCommand
         {
             torch.set_num_threads(p.GetValue(threads));
             AgentBenchmark.Run(p.GetValue(batch), p.GetValue(updates), p.GetValue(passes), TorchDevices.Resolve(p.GetValue(device)!), Console.Out);
-            return 0;
+            return ExitCodes.Ok;
         });
         return agent;
     }

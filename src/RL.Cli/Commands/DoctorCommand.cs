@@ -41,7 +41,7 @@ public static class DoctorCommand
             allOk &= ok;
             output.WriteLine($"{(ok ? "OK  " : "FAIL")}  {name,-26} {detail}");
         }
-        return allOk ? 0 : 1;
+        return allOk ? ExitCodes.Ok : ExitCodes.Failure;
     }
 
     private static (bool, string) Guard(Func<(bool, string)> check)

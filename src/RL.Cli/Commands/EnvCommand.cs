@@ -83,7 +83,7 @@ public static class EnvCommand
                 foreach (var o in env.Course.Obstacles) Console.WriteLine(FormattableString.Invariant($"  {o.X:F6} {o.Y:F6} {o.R:F6}"));
                 Console.WriteLine("strength: " + string.Join(" ", env.Course.Strength.Select((v, i) => FormattableString.Invariant($"{LearningToRunSpec.ActionNames[i]}={v:G6}"))));
             }
-            return 0;
+            return ExitCodes.Ok;
         }));
         return command;
     }
@@ -165,7 +165,7 @@ public static class EnvCommand
                 writer.Flush();
                 Console.WriteLine();
             }
-            return 0;
+            return ExitCodes.Ok;
         }));
         return command;
     }
@@ -181,7 +181,7 @@ public static class EnvCommand
             var report = ReferenceComparison.Compare(reference, r.GetValue(window));
             Console.WriteLine($"{reference.Source} ({reference.Description}):");
             Console.WriteLine("  " + report.Describe());
-            return 0;
+            return ExitCodes.Ok;
         }));
         return command;
     }

@@ -18,10 +18,15 @@ namespace RL.Cli.Commands;
 /// <summary>
 /// `rl eval runs/name`: runs the run's deterministic policy (best checkpoint by default) for N episodes on
 /// held-out seeds at a chosen difficulty and obstacle count, prints every episode, the mean, SD, fall rate and the
-/// mean over completed (non-fall) runs, and appends the episodes to the run's evaluations.csv.
+/// mean over completed (non-fall) runs, and writes the episodes to eval/&lt;checkpoint&gt;-&lt;UTC time&gt;.csv in the run.
+/// It works while the run is being trained: the checkpoint is read into memory and verified there, and the
+/// results go to a file of their own that no trainer rewrites (issue 10, part 4).
 /// </summary>
 public static class EvalCommand
 {
+    /// <summary>The checkpoint files <see cref="DdpgPolicy.FromCheckpoint"/> reads: the actor and the normaliser statistics.</summary>
+    private static readonly string[] PolicyFiles = { "actor.pt", TrainingSession.RunStateFile };
+
     public static Command Create()
     {
         var run = new Argument<string>("run") { Description = "Run directory (runs/<name>)." };
@@ -33,7 +38,7 @@ public static class EvalCommand
         var checkpoint = new Option<string>("--checkpoint") { Description = "best, latest or a checkpoint directory name.", DefaultValueFactory = _ => "best" };
         var parallel = new Option<int>("--parallel") { Description = "Envs stepped together.", DefaultValueFactory = _ => 5 };
         var backend = new Option<string?>("--backend") { Description = "Env backend (default: the run's env.backend)." };
-        var command = new Command("eval", "Evaluate a run's deterministic policy on held-out seeds and write evaluations.csv.")
+        var command = new Command("eval", "Evaluate a run's deterministic policy on held-out seeds and write eval/<checkpoint>-<time>.csv in the run.")
         {
             run, episodes, seed, difficulty, obstacles, options, checkpoint, parallel, backend,
         };
@@ -45,19 +50,35 @@ public static class EvalCommand
     public static int Run(string runPath, int episodes, long seed, int? difficulty, int? obstacles, IReadOnlyList<string> extraOptions,
         string checkpointName, int parallel, string? backend, TextWriter output, TextWriter error)
     {
+        string? errorLog = null;
+        try
+        {
+            return Evaluate(runPath, episodes, seed, difficulty, obstacles, extraOptions, checkpointName, parallel, backend, output, error, log => errorLog = log);
+        }
+        catch (Exception e)
+        {
+            return CommandFailure.Report("rl eval", e, errorLog, error);
+        }
+    }
+
+    private static int Evaluate(string runPath, int episodes, long seed, int? difficulty, int? obstacles, IReadOnlyList<string> extraOptions,
+        string checkpointName, int parallel, string? backend, TextWriter output, TextWriter error, Action<string> errorLogAt)
+    {
         RunDirectory run;
         RunConfig config;
         try
         {
             if (episodes < 1) throw new ConfigException(null, "--episodes", $"must be at least 1, got {episodes}.");
             run = RunDirectory.Open(runPath);
-            config = RunConfigLoader.Load(run.ConfigPath, Array.Empty<string>());
+            // The run's effective config: config.yaml plus the budget and evaluation overrides its resumes kept.
+            config = RunConfigLoader.LoadRun(run.Root, Array.Empty<string>());
         }
         catch (Exception e) when (e is ConfigException or IOException)
         {
             error.WriteLine($"rl eval: {e.Message}");
-            return ConfigException.ExitCode;
+            return ExitCodes.Usage;
         }
+        errorLogAt(Path.Combine(run.EvalDirectory, RunDirectory.ErrorLogFileName));
         var options = new Dictionary<string, string>(config.Env.Options);
         foreach (var (k, v) in config.Evaluation.Options) options[k] = v;
         if (difficulty is int d) options["difficulty"] = d.ToString(CultureInfo.InvariantCulture);
@@ -68,7 +89,7 @@ public static class EvalCommand
             if (eq <= 0)
             {
                 error.WriteLine($"rl eval: --option '{kv}' must look like key=value.");
-                return ConfigException.ExitCode;
+                return ExitCodes.Usage;
             }
             options[kv[..eq]] = kv[(eq + 1)..];
         }
@@ -92,12 +113,12 @@ public static class EvalCommand
         catch (ArgumentException e)
         {
             error.WriteLine($"rl eval: {e.Message}");
-            return ConfigException.ExitCode;
+            return ExitCodes.Usage;
         }
         catch (EnvFleetFailedException e)
         {
             error.WriteLine($"rl eval: env failure: {e.Message}");
-            return 3;
+            return ExitCodes.EnvFailure;
         }
         using (envs)
         {
@@ -105,14 +126,12 @@ public static class EvalCommand
             var store = new CheckpointStore(run.CheckpointsDirectory, config.Checkpoint.KeepLast, config.Checkpoint.KeepBest);
             try
             {
-                checkpoint = checkpointName == CheckpointStore.BestPointer && store.Pointer(CheckpointStore.BestPointer) is null
-                    ? store.OpenLatestValid(new List<string>()) ?? throw new InvalidDataException($"{run.Root} has no valid checkpoint.")
-                    : store.Open(checkpointName);
+                checkpoint = OpenCheckpoint(store, checkpointName, output);
             }
             catch (InvalidDataException e)
             {
                 error.WriteLine($"rl eval: {e.Message}");
-                return 1;
+                return ExitCodes.Failure;
             }
             var transform = new ObservationTransform(envs.Spec, config.Observation.RelativeTo, config.Observation.Relative, config.Observation.Drop);
             var pipeline = new ObservationPipeline(transform, config.Observation.Normalize, config.Observation.Clip, config.Observation.Epsilon);
@@ -126,13 +145,46 @@ public static class EvalCommand
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  episode {e.Index,3}  seed {e.Seed,10}  score {e.Score,9:F3}  return {e.Return,9:F3}  length {e.Length,5}  {e.Reason.Name()}"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"mean {result.Mean:F3}  sd {result.Sd:F3}  fall rate {result.FallRate:P1}  mean over completed runs {(double.IsNaN(result.MeanCompleted) ? "n/a" : result.MeanCompleted.ToString("F3", CultureInfo.InvariantCulture))}"));
-            using var table = new CsvTable(run.EvaluationsPath, TrainingSession.EvaluationColumns);
             string steps = checkpoint.Manifest.Meta.GetValueOrDefault("env_steps", "");
             string updates = checkpoint.Manifest.Meta.GetValueOrDefault("updates", "");
-            foreach (var e in result.Episodes)
-                table.Append(new object?[] { steps, updates, "", "eval", checkpoint.Name, e.Index, e.Seed, e.Score, e.Return, e.Length, e.Reason.Name(), optionText });
-            output.WriteLine($"appended {result.Episodes.Count} rows to {run.EvaluationsPath}");
-            return 0;
+            string path = ClaimResultFile(run, checkpoint.Name);
+            CsvTable.WriteAll(path, TrainingSession.EvaluationColumns, result.Episodes.Select(e =>
+                new object?[] { steps, updates, "", "eval", checkpoint.Name, e.Index, e.Seed, e.Score, e.Return, e.Length, e.Reason.Name(), optionText }));
+            output.WriteLine($"wrote {result.Episodes.Count} episodes to {path}");
+            return ExitCodes.Ok;
+        }
+    }
+
+    /// <summary>
+    /// Reads the policy's files of the requested checkpoint into memory; "best" falls back to the newest valid
+    /// checkpoint while no evaluation has picked a best one yet.
+    /// </summary>
+    private static CheckpointReader OpenCheckpoint(CheckpointStore store, string name, TextWriter output)
+    {
+        if (name != CheckpointStore.BestPointer || store.Pointer(CheckpointStore.BestPointer) is not null)
+            return store.OpenSnapshot(name, PolicyFiles);
+        var skipped = new List<string>();
+        var reader = store.OpenLatestValid(skipped, n => store.OpenSnapshot(n, PolicyFiles));
+        foreach (string s in skipped) output.WriteLine($"skipping {s}");
+        return reader ?? throw new InvalidDataException($"{Path.GetDirectoryName(store.Root)} has no valid checkpoint.");
+    }
+
+    /// <summary>eval/&lt;checkpoint&gt;-&lt;UTC time&gt;.csv, claimed with CreateNew so two evaluations in the same second get two files.</summary>
+    private static string ClaimResultFile(RunDirectory run, string checkpoint)
+    {
+        Directory.CreateDirectory(run.EvalDirectory);
+        string stem = Path.Combine(run.EvalDirectory, $"{checkpoint}-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
+        for (int k = 1; ; k++)
+        {
+            string path = k == 1 ? stem + ".csv" : $"{stem}-{k}.csv";
+            try
+            {
+                using (new FileStream(path, FileMode.CreateNew)) { }
+                return path;
+            }
+            catch (IOException) when (File.Exists(path) && k < 1000)
+            {
+            }
         }
     }
 }

@@ -6,6 +6,7 @@ using RL.Algorithms.Training;
 using RL.Cli.Environments;
 using RL.Cli.Reporting;
 using RL.Core.Config;
+using RL.Core.Logging;
 using RL.Envs.Vector;
 using Spectre.Console;
 
@@ -13,9 +14,9 @@ namespace RL.Cli.Commands;
 
 /// <summary>
 /// `rl train [config.yaml] [--set key=value]... [--dry-run] [--resume runs/name]`. Without a config it trains the
-/// built-in default: Reason8's DDPG recipe on Learning to Run with local env workers. Exit codes: 0 done,
-/// 1 unexpected failure, 2 config error (before anything starts), 3 env failure, 4 non-finite training,
-/// 130/143 interrupted by SIGINT/SIGTERM (after a final checkpoint).
+/// built-in default: Reason8's DDPG recipe on Learning to Run with local env workers. Exit codes are
+/// <see cref="ExitCodes"/>: config errors (2) and a run locked by another trainer (5) stop before anything starts
+/// or is written; an unexpected exception is one line and exit code 1, its stack trace in the run's error.log.
 /// </summary>
 public static class TrainCommand
 {
@@ -30,7 +31,11 @@ public static class TrainCommand
         };
         var set = new Option<string[]>("--set") { Description = "Override one key, e.g. --set ddpg.tau=1e-3 (repeatable)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the effective config and exit." };
-        var resume = new Option<string?>("--resume") { Description = "Continue the run in this directory (runs/<name>) from its newest valid checkpoint." };
+        var resume = new Option<string?>("--resume")
+        {
+            Description = "Continue the run in this directory (runs/<name>) from its newest valid checkpoint. With --set only budgets and " +
+                "schedules (train.max_*, checkpoint.*, evaluation.*) or where it runs (device, env.backend) may change; they are recorded in resumes.yaml.",
+        };
         var command = new Command("train", "Train an agent (DDPG; PPO and TRPO next) and write runs/<name>/.") { config, set, dryRun, resume };
         // Where the env servers come from: env.backend local (default) starts env.groups `rl serve` children;
         // --env-endpoints switches to remote servers (env.backend remote, env.endpoints) without editing the config.
@@ -47,7 +52,7 @@ public static class TrainCommand
             catch (ArgumentException e)
             {
                 Console.Error.WriteLine($"rl train: {e.Message}");
-                return ConfigException.ExitCode;
+                return ExitCodes.Usage;
             }
             if (p.GetValue(workers.Endpoints) is string endpoints)
             {
@@ -75,92 +80,101 @@ public static class TrainCommand
         {
             if (resume is not null && configPath is not null)
                 throw new ConfigException(null, "config", "give either a config file or --resume <run directory>, not both (a resumed run uses its own config.yaml).");
-            string? path = resume is not null ? Path.Combine(resume, "config.yaml") : configPath;
-            if (resume is not null && !File.Exists(path))
-                throw new ConfigException(new ConfigSource(resume, 0, 0), "--resume", $"{Path.GetFullPath(resume)} is not a run directory (no config.yaml).");
-            config = RunConfigLoader.Load(path, overrides, path is null ? DefaultConfigYaml() : null, DefaultConfigName);
+            // A resume reads its run's config.yaml and resumes.yaml and checks the overrides before anything is
+            // written, so a refused --set leaves the run as it was (issue 10, part 3).
+            config = resume is not null
+                ? RunConfigLoader.LoadRun(resume, overrides)
+                : RunConfigLoader.Load(configPath, overrides, configPath is null ? DefaultConfigYaml() : null, DefaultConfigName);
         }
         catch (ConfigException e)
         {
             error.WriteLine($"rl train: config error: {e.Message}");
-            return ConfigException.ExitCode;
+            return ExitCodes.Usage;
         }
         if (dryRun)
         {
             output.Write(ConfigWriter.ToYaml(config));
-            return 0;
+            return ExitCodes.Ok;
         }
 
-        var registry = CliEnvironments.CreateRegistry();
-        var providers = CliEnvironments.CreateProviders(registry, workers);
-
-        using var cancel = new CancellationTokenSource();
-        int signalExit = TrainOutcome.Interrupted;
-        void OnSignal(PosixSignalContext context, int exitCode)
-        {
-            context.Cancel = true;
-            if (cancel.IsCancellationRequested)
-            {
-                error.WriteLine("rl train: second signal: stopping now without a final checkpoint.");
-                Environment.Exit(exitCode);
-            }
-            signalExit = exitCode;
-            error.WriteLine("rl train: stopping after a final checkpoint (signal again to stop at once).");
-            cancel.Cancel();
-        }
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, 130));
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnSignal(c, 143));
-
-        bool terminal = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+        string? runDirectory = resume is null ? null : Path.GetFullPath(resume);
         try
         {
+            var registry = CliEnvironments.CreateRegistry();
+            var providers = CliEnvironments.CreateProviders(registry, workers);
+
+            using var cancel = new CancellationTokenSource();
+            int signalExit = ExitCodes.Interrupted;
+            void OnSignal(PosixSignalContext context, int exitCode)
+            {
+                context.Cancel = true;
+                if (cancel.IsCancellationRequested)
+                {
+                    error.WriteLine("rl train: second signal: stopping now without a final checkpoint.");
+                    Environment.Exit(exitCode);
+                }
+                signalExit = exitCode;
+                error.WriteLine("rl train: stopping after a final checkpoint (signal again to stop at once).");
+                cancel.Cancel();
+            }
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, ExitCodes.Interrupted));
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnSignal(c, ExitCodes.Terminated));
+
+            var options = new SessionOptions
+            {
+                ResumeDirectory = resume,
+                ResumeOverrides = resume is null ? Array.Empty<string>() : overrides,
+                Cancel = cancel.Token,
+                AlgorithmColumns = Ddpg.ProgressColumns,
+            };
+            bool terminal = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
             TrainOutcome outcome;
             if (terminal)
             {
                 outcome = AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
                     .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                    .Start(ctx => Train(config, providers, resume, new ProgressBarReporter(ctx.AddTask("training", maxValue: 100)), cancel.Token));
+                    .Start(ctx => Train(config, providers, options with { Reporter = new ProgressBarReporter(ctx.AddTask("training", maxValue: 100)) }, d => runDirectory = d));
             }
             else
             {
-                outcome = Train(config, providers, resume, new PlainReporter(output, config.Train.ConsoleIntervalS), cancel.Token);
+                outcome = Train(config, providers, options with { Reporter = new PlainReporter(output, config.Train.ConsoleIntervalS) }, d => runDirectory = d);
             }
             output.WriteLine($"rl train: {outcome.Reason}");
-            return outcome.ExitCode == TrainOutcome.Interrupted ? signalExit : outcome.ExitCode;
+            return outcome.ExitCode == ExitCodes.Interrupted ? signalExit : outcome.ExitCode;
         }
         catch (ConfigException e)
         {
             error.WriteLine($"rl train: config error: {e.Message}");
-            return ConfigException.ExitCode;
+            return ExitCodes.Usage;
+        }
+        catch (RunLockedException e)
+        {
+            error.WriteLine($"rl train: {e.Message}");
+            return ExitCodes.RunLocked;
         }
         catch (EnvFleetFailedException e)
         {
             error.WriteLine($"rl train: env failure: {e.Message}");
-            return TrainOutcome.EnvFailure;
+            return ExitCodes.EnvFailure;
         }
         catch (InvalidDataException e)
         {
+            // A run that cannot continue as it is (no valid checkpoint, a log written by another version): the message says why.
             error.WriteLine($"rl train: {e.Message}");
-            return 1;
+            return ExitCodes.Failure;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
+        catch (Exception e)
         {
-            // e.g. a resumed run whose --set changed the network sizes: the checkpoint no longer fits.
-            error.WriteLine($"rl train: failed: {e.Message}");
-            return 1;
+            // Anything else, including the trainer's own failure exception after its final checkpoint.
+            return CommandFailure.Report("rl train", e, runDirectory is null ? null : Path.Combine(runDirectory, RunDirectory.ErrorLogFileName), error);
         }
     }
 
-    private static TrainOutcome Train(RunConfig config, RL.Core.Environments.EnvProviderCatalog providers, string? resume, ITrainingReporter reporter, CancellationToken cancel)
+    private static TrainOutcome Train(RunConfig config, RL.Core.Environments.EnvProviderCatalog providers, SessionOptions options, Action<string> opened)
     {
-        using var session = TrainingSession.Open(config, providers, new SessionOptions
-        {
-            ResumeDirectory = resume,
-            Reporter = reporter,
-            Cancel = cancel,
-            AlgorithmColumns = Ddpg.ProgressColumns,
-        });
-        reporter.Message($"run directory {session.Directory.Root}");
+        using var session = TrainingSession.Open(config, providers, options);
+        opened(session.Directory.Root);
+        options.Reporter.Message($"run directory {session.Directory.Root}");
         return DdpgTrainer.Train(session);
     }
 }

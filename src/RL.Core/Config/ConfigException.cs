@@ -3,8 +3,12 @@ namespace RL.Core.Config;
 /// <summary>One problem in a config: where, which key, what.</summary>
 public sealed record ConfigError(ConfigSource? Source, string Key, string Message)
 {
-    public override string ToString() =>
-        Source is null ? $"'{Key}': {Message}" : $"{Source}: '{Key}': {Message}";
+    public override string ToString()
+    {
+        // Errors about the file as a whole (malformed YAML, an empty file) have no key: no "'': " before the message.
+        string key = Key.Length == 0 ? "" : $"'{Key}': ";
+        return Source is null ? $"{key}{Message}" : $"{Source}: {key}{Message}";
+    }
 }
 
 /// <summary>
@@ -13,7 +17,8 @@ public sealed record ConfigError(ConfigSource? Source, string Key, string Messag
 /// </summary>
 public sealed class ConfigException : Exception
 {
-    public const int ExitCode = 2;
+    /// <summary>Kept for callers written before <see cref="ExitCodes"/>; the one definition is <see cref="ExitCodes.Usage"/>.</summary>
+    public const int ExitCode = ExitCodes.Usage;
 
     public ConfigException(IReadOnlyList<ConfigError> errors)
         : base(errors.Count == 1 ? errors[0].ToString() : $"{errors.Count} config errors:\n  " + string.Join("\n  ", errors))

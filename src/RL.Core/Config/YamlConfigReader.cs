@@ -27,6 +27,11 @@ public static class YamlConfigReader
         if (!visiting.Add(full))
             throw new ConfigException(new ConfigSource(displayName, 0, 0), BaseKey, "config files extend each other in a cycle.");
         var root = Parse(File.ReadAllText(full), displayName);
+        // An empty file (or one with only comments, or a bare '---') used to train silently with the class
+        // defaults, which are neutral rather than a recipe (issue 10, part 6).
+        if (root.IsNull || (root.Kind == ConfigNodeKind.Mapping && root.Entries.Count == 0))
+            throw new ConfigException(new ConfigSource(displayName, 1, 1), "",
+                "this file is empty (no keys, only comments or blank lines); start from a recipe in experiments/configs/ (e.g. ddpg-pendulum.yaml) or extend one with 'base: <file>'.");
         if (root.Kind != ConfigNodeKind.Mapping)
             throw new ConfigException(root.Source, "", "a config file must be a mapping of keys to values.");
         var baseNode = root.Get(BaseKey);
@@ -51,16 +56,17 @@ public static class YamlConfigReader
     /// <summary>Parses one YAML document. An empty document is an empty mapping.</summary>
     public static ConfigNode Parse(string text, string sourceName)
     {
+        var scanner = new Scanner(new StringReader(text));
+        var state = new ParseState(sourceName);
         try
         {
-            var parser = new Parser(new StringReader(text));
+            var parser = new Parser(scanner);
             parser.Consume<StreamStart>();
             if (parser.TryConsume<StreamEnd>(out _)) return ConfigNode.Mapping(new ConfigSource(sourceName, 1, 1));
             parser.Consume<DocumentStart>();
-            var anchors = new Dictionary<string, ConfigNode>(StringComparer.Ordinal);
             ConfigNode root = parser.Accept<DocumentEnd>(out _)
                 ? ConfigNode.Mapping(new ConfigSource(sourceName, 1, 1))
-                : ReadNode(parser, sourceName, anchors);
+                : ReadNode(parser, state);
             parser.Consume<DocumentEnd>();
             if (parser.Accept<DocumentStart>(out var second))
                 throw new ConfigException(Where(sourceName, second.Start), "", "a config file holds one YAML document (found a second '---').");
@@ -68,19 +74,91 @@ public static class YamlConfigReader
         }
         catch (YamlException e)
         {
+            // SyntaxErrorException and SemanticErrorException derive from YamlException.
             string message = e.InnerException?.Message ?? e.Message;
             // YamlDotNet's messages start with "(Line: x, Col: y, ...)"; the position is given separately.
             int close = message.IndexOf("): ", StringComparison.Ordinal);
             if (message.StartsWith("(Line", StringComparison.Ordinal) && close > 0) message = message[(close + 3)..];
-            throw new ConfigException(Where(sourceName, e.Start), "", $"malformed YAML: {message}");
+            throw new ConfigException(Where(sourceName, e.Start), "", $"malformed YAML: {message.TrimEnd('.')}{Hint(state, text, e.Start)}.");
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet 18.1's scanner throws a bare InvalidOperationException ("Operation is not valid due to the
+            // current state of the object") on a plain scalar that runs on inside an unclosed flow collection, e.g.
+            // "a: [1" followed by "b: 2" (issue 10, part 6): it was an unhandled exception with no line. The scanner
+            // still knows where it stopped, and the reader knows which '[' or '{' is open.
+            var stop = scanner.CurrentPosition;
+            throw new ConfigException(Where(sourceName, stop), "", $"malformed YAML: cannot read on from here{Hint(state, text, stop)}.");
         }
     }
 
-    private static ConfigNode ReadNode(IParser parser, string sourceName, Dictionary<string, ConfigNode> anchors)
+    /// <summary>" (the '[' at line L, column C is not closed with ']')" when a flow collection is open at <paramref name="stop"/>, else "".</summary>
+    private static string Hint(ParseState state, string text, Mark stop)
     {
+        string hint = state.Unclosed();
+        // The scanner often fails while looking ahead, before the reader has seen the '[' it is in: then read the text.
+        if (hint.Length == 0 && UnclosedBracket(text, (int)stop.Line, (int)stop.Column) is var (bracket, line, column))
+            hint = $" (the '{bracket}' at line {line}, column {column} is not closed with '{(bracket == '[' ? ']' : '}')}')";
+        return hint;
+    }
+
+    /// <summary>
+    /// The last '[' or '{' that opens a flow collection before line <paramref name="stopLine"/>, column
+    /// <paramref name="stopColumn"/> and is not closed by then, skipping quoted text and comments; null if none.
+    /// </summary>
+    private static (char Bracket, int Line, int Column)? UnclosedBracket(string text, int stopLine, int stopColumn)
+    {
+        var open = new Stack<(char, int, int)>();
+        int line = 1, column = 1;
+        char quote = '\0', last = '\n';
+        bool comment = false;
+        char previous = '\n'; // the last non-blank character outside quotes and comments
+        foreach (char c in text)
+        {
+            if (line > stopLine || (line == stopLine && column >= stopColumn)) break;
+            if (c == '\n')
+            {
+                (line, column, comment, last) = (line + 1, 1, false, c);
+                if (quote == '\0') previous = c;
+                continue;
+            }
+            if (!comment)
+            {
+                if (quote != '\0')
+                {
+                    if (c == quote) quote = '\0';
+                }
+                else if (c is '"' or '\'') quote = c;
+                else if (c == '#' && last is ' ' or '\t' or '\n') comment = true;
+                else if (c is '[' or '{' && previous is '\n' or ':' or ',' or '-' or '[' or '{') open.Push((c, line, column));
+                else if (c is ']' or '}' && open.Count > 0) open.Pop();
+                if (!comment && quote == '\0' && c is not ' ' and not '\t') previous = c;
+            }
+            last = c;
+            column++;
+        }
+        return open.Count > 0 ? open.Peek() : null;
+    }
+
+    /// <summary>What the reader has seen so far, for error messages: aliases, and the flow collections still open.</summary>
+    private sealed class ParseState(string sourceName)
+    {
+        public string SourceName { get; } = sourceName;
+        public Dictionary<string, ConfigNode> Anchors { get; } = new(StringComparer.Ordinal);
+        public Stack<(char Bracket, Mark Start)> OpenFlow { get; } = new();
+
+        public string Unclosed() =>
+            OpenFlow.TryPeek(out var open)
+                ? $" (the '{open.Bracket}' at line {open.Start.Line}, column {open.Start.Column} is not closed with '{(open.Bracket == '[' ? ']' : '}')}')"
+                : "";
+    }
+
+    private static ConfigNode ReadNode(IParser parser, ParseState state)
+    {
+        string sourceName = state.SourceName;
         if (parser.TryConsume<AnchorAlias>(out var alias))
         {
-            if (!anchors.TryGetValue(alias.Value.Value, out var target))
+            if (!state.Anchors.TryGetValue(alias.Value.Value, out var target))
                 throw new ConfigException(Where(sourceName, alias.Start), "", $"unknown YAML alias '*{alias.Value.Value}'.");
             return target;
         }
@@ -89,19 +167,24 @@ public static class YamlConfigReader
             bool quoted = scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded;
             string? value = !quoted && scalar.Value is "" or "~" or "null" or "Null" or "NULL" ? null : scalar.Value;
             var node = ConfigNode.Scalar(value, Where(sourceName, scalar.Start), quoted);
-            Remember(scalar.Anchor, node, anchors);
+            Remember(scalar.Anchor, node, state.Anchors);
             return node;
         }
         if (parser.TryConsume<SequenceStart>(out var seqStart))
         {
             var node = ConfigNode.Sequence(Where(sourceName, seqStart.Start));
-            while (!parser.TryConsume<SequenceEnd>(out _)) node.Items.Add(ReadNode(parser, sourceName, anchors));
-            Remember(seqStart.Anchor, node, anchors);
+            bool flow = seqStart.Style == SequenceStyle.Flow;
+            if (flow) state.OpenFlow.Push(('[', seqStart.Start));
+            while (!parser.TryConsume<SequenceEnd>(out _)) node.Items.Add(ReadNode(parser, state));
+            if (flow) state.OpenFlow.Pop();
+            Remember(seqStart.Anchor, node, state.Anchors);
             return node;
         }
         if (parser.TryConsume<MappingStart>(out var mapStart))
         {
             var node = ConfigNode.Mapping(Where(sourceName, mapStart.Start));
+            bool flow = mapStart.Style == MappingStyle.Flow;
+            if (flow) state.OpenFlow.Push(('{', mapStart.Start));
             while (!parser.TryConsume<MappingEnd>(out _))
             {
                 if (!parser.TryConsume<Scalar>(out var key))
@@ -112,10 +195,11 @@ public static class YamlConfigReader
                 var keySource = Where(sourceName, key.Start);
                 if (node.Get(key.Value) is not null)
                     throw new ConfigException(keySource, key.Value, "this key is given twice in the same mapping.");
-                var value = ReadNode(parser, sourceName, anchors);
+                var value = ReadNode(parser, state);
                 node.Entries.Add((key.Value, keySource, value));
             }
-            Remember(mapStart.Anchor, node, anchors);
+            if (flow) state.OpenFlow.Pop();
+            Remember(mapStart.Anchor, node, state.Anchors);
             return node;
         }
         var unexpected = parser.Current;
@@ -131,11 +215,12 @@ public static class YamlConfigReader
 
     /// <summary>
     /// Applies one <c>key.path=value</c> override. The value is read as YAML, so <c>[64, 64]</c> is a list and
-    /// <c>"1"</c> a string; mappings on the path are created as needed.
+    /// <c>"1"</c> a string; mappings on the path are created as needed. <paramref name="label"/> names where the
+    /// override came from in errors (default "--set key.path=value").
     /// </summary>
-    public static void ApplyOverride(ConfigNode root, string assignment)
+    public static void ApplyOverride(ConfigNode root, string assignment, string? label = null)
     {
-        string label = $"--set {assignment}";
+        label ??= $"--set {assignment}";
         int eq = assignment.IndexOf('=');
         if (eq <= 0)
             throw new ConfigException(new ConfigSource(label, 0, 0), assignment, "an override must look like key.path=value.");

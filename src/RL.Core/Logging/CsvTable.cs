@@ -14,13 +14,18 @@ public sealed class CsvTable : IDisposable
     private readonly StreamWriter _writer;
     private readonly StringBuilder _line = new();
 
-    public CsvTable(string path, IReadOnlyList<string> columns, (string Column, double Max)? keepRowsUpTo = null)
+    /// <param name="path">The file; created with its header row when it does not exist.</param>
+    /// <param name="columns">The column set.</param>
+    /// <param name="keepRowsUpTo">Drop rows whose value in Column is above Max (the point a resumed run restarts from).</param>
+    /// <param name="trimmable">Which rows <paramref name="keepRowsUpTo"/> may drop (cells of the row); null for all. Rows
+    /// this process will not write again (e.g. evaluations.csv rows written by older `rl eval`) are kept.</param>
+    public CsvTable(string path, IReadOnlyList<string> columns, (string Column, double Max)? keepRowsUpTo = null, Func<string[], bool>? trimmable = null)
     {
         Path = path;
         Columns = columns;
         string header = string.Join(',', columns.Select(Escape));
         bool exists = File.Exists(path) && new FileInfo(path).Length > 0;
-        if (exists) Repair(path, header, keepRowsUpTo);
+        if (exists) Repair(path, header, keepRowsUpTo, trimmable);
         _writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false), 1 << 16);
         if (!exists)
         {
@@ -65,7 +70,20 @@ public sealed class CsvTable : IDisposable
     private static string Escape(string s) =>
         s.IndexOfAny(new[] { ',', '"', '\n', '\r' }) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 
-    private static void Repair(string path, string header, (string Column, double Max)? keepRowsUpTo)
+    /// <summary>Writes a whole table at once (temporary file, fsync, rename): a reader never sees it half written.</summary>
+    public static void WriteAll(string path, IReadOnlyList<string> columns, IEnumerable<object?[]> rows)
+    {
+        var text = new StringBuilder(string.Join(',', columns.Select(Escape))).Append('\n');
+        foreach (var row in rows)
+        {
+            if (row.Length != columns.Count)
+                throw new ArgumentException($"{System.IO.Path.GetFileName(path)}: row has {row.Length} values for {columns.Count} columns.");
+            text.AppendJoin(',', row.Select(Format)).Append('\n');
+        }
+        AtomicFile.WriteAllText(path, text.ToString());
+    }
+
+    private static void Repair(string path, string header, (string Column, double Max)? keepRowsUpTo, Func<string[], bool>? trimmable)
     {
         string text = File.ReadAllText(path);
         var lines = text.Split('\n').ToList();
@@ -80,6 +98,7 @@ public sealed class CsvTable : IDisposable
             lines = lines.Take(1).Concat(lines.Skip(1).Where(l =>
             {
                 string[] cells = l.Split(',');
+                if (trimmable is not null && !trimmable(cells)) return true;
                 return index < cells.Length && double.TryParse(cells[index], NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v <= max;
             })).ToList();
         }

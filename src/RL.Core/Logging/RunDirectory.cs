@@ -1,9 +1,11 @@
 namespace RL.Core.Logging;
 
 /// <summary>
-/// The directory of one run (ecosystem.md §5): config.yaml (effective config, derived seeds, versions),
-/// progress.csv, episodes.csv, evaluations.csv, tb/ (TensorBoard events) and checkpoints/. Every file can be
-/// read without the framework.
+/// The directory of one run (ecosystem.md §5): config.yaml (effective config, derived seeds, versions, written
+/// once when the run starts), resumes.yaml (one record per resume with its overrides), progress.csv,
+/// episodes.csv, evaluations.csv (the trainer's evaluations), eval/ (one CSV per `rl eval`), tb/ (TensorBoard
+/// events), checkpoints/, train.lock (held by the live trainer, see <see cref="RunLock"/>) and error.log (stack
+/// traces of unexpected failures). Every file can be read without the framework.
 /// </summary>
 public sealed class RunDirectory
 {
@@ -15,6 +17,13 @@ public sealed class RunDirectory
     public string ProgressPath => Path.Combine(Root, "progress.csv");
     public string EpisodesPath => Path.Combine(Root, "episodes.csv");
     public string EvaluationsPath => Path.Combine(Root, "evaluations.csv");
+    public string ResumesPath => Path.Combine(Root, "resumes.yaml");
+
+    /// <summary>Where `rl eval` writes its results, one file per run of it, so no trainer rewrites them.</summary>
+    public string EvalDirectory => Path.Combine(Root, "eval");
+
+    public const string ErrorLogFileName = "error.log";
+    public string ErrorLogPath => Path.Combine(Root, ErrorLogFileName);
     public string TensorBoardDirectory => Path.Combine(Root, "tb");
     public string CheckpointsDirectory => Path.Combine(Root, "checkpoints");
 
