@@ -15,6 +15,15 @@ public static class Program
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
-        return root.Parse(args).Invoke();
+        // An exception no command expected is one line and exit code 1 (issue 10), never System.CommandLine's
+        // "Unhandled exception" dump; train and eval catch their own first and keep the trace in the run's error.log.
+        try
+        {
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e)
+        {
+            return CommandFailure.Report("rl", e, errorLog: null, Console.Error);
+        }
     }
 }

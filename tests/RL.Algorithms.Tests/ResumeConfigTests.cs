@@ -125,12 +125,4 @@ public class ResumeConfigTests
             // Released on Dispose: the next resume opens.
         }
     }
-
-    [Test]
-    public void TrainOutcomeCodesAreTheSharedExitCodes()
-    {
-        Assert.That(new[] { TrainOutcome.Completed, TrainOutcome.EnvFailure, TrainOutcome.NonFinite, TrainOutcome.Interrupted },
-            Is.EqualTo(new[] { ExitCodes.Ok, ExitCodes.EnvFailure, ExitCodes.NonFinite, ExitCodes.Interrupted }));
-        Assert.That(ConfigException.ExitCode, Is.EqualTo(ExitCodes.Usage));
-    }
 }

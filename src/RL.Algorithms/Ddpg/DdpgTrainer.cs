@@ -396,7 +396,7 @@ public static class DdpgTrainer
         private TrainOutcome Fail(Exception e, DdpgSampler? sampler)
         {
             string what = sampler is not null ? $"sampler {sampler.Index} failed" : _learnerBusy ? "a learner update failed" : "the training loop failed";
-            string log = Path.Combine(_session.Directory.Root, "error.log");
+            string log = _session.Directory.ErrorLogPath;
             try
             {
                 File.AppendAllText(log, $"{DateTime.UtcNow:o} {what} at {_counters.Updates} updates, {RunCounters.Read(ref _counters.EnvSteps)} env steps\n{e}\n\n");

@@ -139,7 +139,8 @@ public static class TrainCommand
             {
                 outcome = Train(config, providers, options with { Reporter = new PlainReporter(output, config.Train.ConsoleIntervalS) }, d => runDirectory = d);
             }
-            output.WriteLine($"rl train: {outcome.Reason}");
+            // A run that ended badly says so on stderr, where scripts and schedulers look for it.
+            (outcome.ExitCode is ExitCodes.Ok or ExitCodes.Interrupted ? output : error).WriteLine($"rl train: {outcome.Reason}");
             return outcome.ExitCode == ExitCodes.Interrupted ? signalExit : outcome.ExitCode;
         }
         catch (ConfigException e)
