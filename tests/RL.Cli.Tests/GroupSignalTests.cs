@@ -1,3 +1,4 @@
+using RL.Testing;
 using System.Runtime.InteropServices;
 
 namespace RL.Cli.Tests;
@@ -15,32 +16,6 @@ public partial class GroupSignalTests
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
-
-    /// <summary>Live processes whose process group is <paramref name="pgid"/>, from /proc.</summary>
-    private static int[] GroupMembers(int pgid) =>
-        Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(n => n!.All(char.IsDigit)).Select(int.Parse!)
-            .Where(pid =>
-            {
-                try
-                {
-                    string stat = File.ReadAllText($"/proc/{pid}/stat");
-                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                    return fields[0] != "Z" && int.Parse(fields[2]) == pgid;
-                }
-                catch (IOException) { return false; }
-                catch (UnauthorizedAccessException) { return false; }
-            }).ToArray();
-
-    private static bool WaitUntil(Func<bool> condition, TimeSpan timeout)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < until)
-        {
-            if (condition()) return true;
-            Thread.Sleep(100);
-        }
-        return condition();
-    }
 
     [Test]
     public void SigtermToTheWholeProcessGroupLeavesAFinalCheckpointAndNoProcess()
@@ -60,9 +35,9 @@ public partial class GroupSignalTests
         int pgid = rl.Process.Id;
         try
         {
-            Assert.That(WaitUntil(() => rl.Stdout.Contains("learning starts") || rl.Process.HasExited, TimeSpan.FromSeconds(120)) && !rl.Process.HasExited, Is.True,
+            Assert.That(ProcessGroups.WaitUntil(() => rl.Stdout.Contains("learning starts") || rl.Process.HasExited, TimeSpan.FromSeconds(120)) && !rl.Process.HasExited, Is.True,
                 $"training starts\nstdout:\n{rl.Stdout}\nstderr:\n{rl.Stderr}");
-            Assert.That(GroupMembers(pgid), Has.Length.GreaterThanOrEqualTo(3), "the trainer and its 2 env servers share the process group");
+            Assert.That(ProcessGroups.Members(pgid), Has.Length.GreaterThanOrEqualTo(3), "the trainer and its 2 env servers share the process group");
             string checkpoints = Path.Combine(runs, "ddpg-l2r-reason8-2core", "checkpoints");
             Assert.That(Directory.Exists(checkpoints) ? Directory.GetDirectories(checkpoints, "step_*") : Array.Empty<string>(), Is.Empty, "no checkpoint before the signal");
 
@@ -76,12 +51,12 @@ public partial class GroupSignalTests
             Assert.That(File.Exists(Path.Combine(checkpoints, "latest")), Is.True, report);
             foreach (string sign in new[] { "free(", "malloc(", "corrupted", "Unhandled exception", "ObjectDisposedException", "Cannot access a disposed object", "env failure" })
                 Assert.That(rl.Stderr + rl.Stdout, Does.Not.Contain(sign), report);
-            Assert.That(WaitUntil(() => GroupMembers(pgid).Length == 0, TimeSpan.FromSeconds(10)), Is.True,
-                $"nothing left in the process group: {string.Join(", ", GroupMembers(pgid))}");
+            Assert.That(ProcessGroups.WaitUntil(() => ProcessGroups.Members(pgid).Length == 0, TimeSpan.FromSeconds(10)), Is.True,
+                $"nothing left in the process group: {string.Join(", ", ProcessGroups.Members(pgid))}");
         }
         finally
         {
-            foreach (int pid in GroupMembers(pgid)) Kill(pid, SIGKILL);
+            foreach (int pid in ProcessGroups.Members(pgid)) Kill(pid, SIGKILL);
         }
     }
 }

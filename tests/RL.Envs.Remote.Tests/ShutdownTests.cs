@@ -1,3 +1,4 @@
+using RL.Testing;
 using System.Diagnostics;
 
 namespace RL.Envs.Remote.Tests;
@@ -38,26 +39,11 @@ public class ShutdownTests
         return new Driver(process, servers);
     }
 
-    /// <summary>Processes still in the driver's process group (the servers inherit it), from /proc.</summary>
-    private static int[] GroupMembers(int pgid) =>
-        Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(n => n!.All(char.IsDigit)).Select(int.Parse!)
-            .Where(pid =>
-            {
-                try
-                {
-                    string stat = File.ReadAllText($"/proc/{pid}/stat");
-                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                    return fields[0] != "Z" && int.Parse(fields[2]) == pgid;
-                }
-                catch (IOException) { return false; }
-                catch (UnauthorizedAccessException) { return false; }
-            }).ToArray();
-
     private static void AssertNoOrphans(Driver driver, string how)
     {
         Assert.That(TestServers.WaitUntil(() => driver.Servers.All(p => !TestServers.ProcessAlive(p)), TimeSpan.FromSeconds(10)), Is.True,
             $"{how}: env servers gone within 10 s (R17)");
-        Assert.That(TestServers.WaitUntil(() => GroupMembers(driver.Process.Id).Length == 0, TimeSpan.FromSeconds(10)), Is.True,
+        Assert.That(TestServers.WaitUntil(() => ProcessGroups.Members(driver.Process.Id).Length == 0, TimeSpan.FromSeconds(10)), Is.True,
             $"{how}: nothing left in the trainer's process group");
     }
 

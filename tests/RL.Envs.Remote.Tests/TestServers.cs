@@ -70,15 +70,5 @@ internal static class TestServers
         }
     }
 
-    /// <summary>Waits until <paramref name="condition"/> holds or <paramref name="timeout"/> passes; returns whether it held.</summary>
-    public static bool WaitUntil(Func<bool> condition, TimeSpan timeout)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < until)
-        {
-            if (condition()) return true;
-            Thread.Sleep(20);
-        }
-        return condition();
-    }
+    public static bool WaitUntil(Func<bool> condition, TimeSpan timeout) => RL.Testing.ProcessGroups.WaitUntil(condition, timeout);
 }
