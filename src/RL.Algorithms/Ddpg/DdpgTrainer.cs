@@ -234,7 +234,7 @@ public static class DdpgTrainer
                 Name = $"sampler-{s.Index}",
             }).ToList();
             foreach (var t in threads) t.Start();
-            TrainOutcome outcome;
+            TrainOutcome? outcome = null;
             Exception? failure = null;
             try
             {
@@ -243,7 +243,6 @@ public static class DdpgTrainer
             catch (Exception e) when (e is not OperationCanceledException || !_session.StopRequested)
             {
                 failure = e;
-                outcome = new TrainOutcome(TrainOutcome.Failure, e.Message);
             }
             finally
             {
@@ -252,12 +251,16 @@ public static class DdpgTrainer
                 foreach (var t in threads) t.Join();
             }
             if (failure is not null) return Fail(failure, sampler: null);
-            if (_samplers.FirstOrDefault(s => s.Fault is not null and not EnvFleetFailedException) is { } faulty && outcome.ExitCode == TrainOutcome.Failure)
+            if (outcome is null)
+            {
+                var faulty = _samplers.First(s => s.Fault is not null);
                 return Fail(faulty.Fault!, faulty);
+            }
             return Finish(outcome, envsHealthy: outcome.ExitCode != TrainOutcome.EnvFailure, writeCheckpoint: outcome.ExitCode != TrainOutcome.NonFinite);
         }
 
-        private TrainOutcome LearnAsync(PauseGate gate)
+        /// <summary>Learns until the run stops; null when a sampler failed (its <see cref="DdpgSampler.Fault"/> says how).</summary>
+        private TrainOutcome? LearnAsync(PauseGate gate)
         {
             var spin = new SpinWait();
             while (true)
@@ -265,7 +268,7 @@ public static class DdpgTrainer
                 if (_samplers.FirstOrDefault(s => s.Fault is not null) is { } faulty)
                 {
                     if (faulty.Fault is EnvFleetFailedException fleet) return new TrainOutcome(TrainOutcome.EnvFailure, $"env fleet failed: {fleet.Message}");
-                    return new TrainOutcome(TrainOutcome.Failure, $"sampler {faulty.Index} failed");
+                    return null;
                 }
                 if (Stop() is TrainOutcome stop) return stop;
                 long due = DueUpdates();
@@ -298,7 +301,7 @@ public static class DdpgTrainer
 
         private void Housekeeping(PauseGate? pauseSamplers)
         {
-            while (_episodes.TryDequeue(out var e)) _session.LogEpisode(e);
+            DrainEpisodes();
             int every = _session.Config.Train.LogEveryUpdates;
             bool learning = _counters.LearningStartEnvSteps >= 0;
             if ((learning && _counters.Updates >= _nextRowUpdates) || (!learning && RunCounters.Read(ref _counters.EnvSteps) >= _nextRowSteps))
@@ -310,6 +313,18 @@ public static class DdpgTrainer
             if (_session.EvaluationDue()) Checkpoint(pauseSamplers, evaluate: true);
             else if (_session.CheckpointDue()) Checkpoint(pauseSamplers, evaluate: false);
             _session.Tick(IdleFraction);
+        }
+
+        private void DrainEpisodes()
+        {
+            while (_episodes.TryDequeue(out var e)) _session.LogEpisode(e);
+        }
+
+        /// <summary>The row of whatever happened since the last one, and a last console report, when a run ends.</summary>
+        private void WriteLastRow()
+        {
+            if (_counters.Updates != _rowUpdates || RunCounters.Read(ref _counters.EnvSteps) != _rowSteps) WriteProgressRow();
+            _session.Tick(IdleFraction, force: true);
         }
 
         private void WriteProgressRow()
@@ -406,7 +421,7 @@ public static class DdpgTrainer
                 log = "stderr (error.log could not be written)";
                 Console.Error.WriteLine(e);
             }
-            while (_episodes.TryDequeue(out var episode)) _session.LogEpisode(episode);
+            DrainEpisodes();
             string saved;
             if (_learnerBusy)
             {
@@ -427,8 +442,7 @@ public static class DdpgTrainer
             }
             try
             {
-                if (_counters.Updates != _rowUpdates || RunCounters.Read(ref _counters.EnvSteps) != _rowSteps) WriteProgressRow();
-                _session.Tick(IdleFraction, force: true);
+                WriteLastRow();
             }
             catch (Exception)
             {
@@ -441,7 +455,7 @@ public static class DdpgTrainer
 
         private TrainOutcome Finish(TrainOutcome outcome, bool envsHealthy = true, bool writeCheckpoint = true)
         {
-            while (_episodes.TryDequeue(out var e)) _session.LogEpisode(e);
+            DrainEpisodes();
             _session.Message($"stopping: {outcome.Reason}");
             if (writeCheckpoint)
             {
@@ -457,8 +471,7 @@ public static class DdpgTrainer
                     Checkpoint(pauseSamplers: null, evaluate: false);
                 }
             }
-            if (_counters.Updates != _rowUpdates || RunCounters.Read(ref _counters.EnvSteps) != _rowSteps) WriteProgressRow();
-            _session.Tick(IdleFraction, force: true);
+            WriteLastRow();
             return outcome;
         }
     }
