@@ -68,7 +68,7 @@ public class TrainingFailureTests
             var outcome = Train(config, failAt: 300);
             Assert.That(outcome.ExitCode, Is.EqualTo(1), outcome.Reason);
             Assert.That(outcome.Reason, Does.Contain("sampler 0 failed").And.Contain("injected env bug").And.Contain("error.log").And.Contain("final checkpoint"));
-            string run = Path.Combine(runs, "fails");
+            string run = Path.Combine(runs, TrainingSession.RunDirectoryName(config));
             Assert.That(File.ReadAllText(Path.Combine(run, "error.log")), Does.Contain("injected env bug").And.Contain(nameof(FailingEnv)), "the stack trace is kept");
 
             var checkpoint = new CheckpointStore(Path.Combine(run, "checkpoints")).Open(CheckpointStore.LatestPointer);

@@ -38,7 +38,7 @@ public partial class GroupSignalTests
             Assert.That(ProcessGroups.WaitUntil(() => rl.Stdout.Contains("learning starts") || rl.Process.HasExited, TimeSpan.FromSeconds(120)) && !rl.Process.HasExited, Is.True,
                 $"training starts\nstdout:\n{rl.Stdout}\nstderr:\n{rl.Stderr}");
             Assert.That(ProcessGroups.Members(pgid), Has.Length.GreaterThanOrEqualTo(3), "the trainer and its 2 env servers share the process group");
-            string checkpoints = Path.Combine(runs, "ddpg-l2r-reason8-2core", "checkpoints");
+            string checkpoints = Path.Combine(runs, "ddpg-l2r-reason8-2core-seed1", "checkpoints");
             Assert.That(Directory.Exists(checkpoints) ? Directory.GetDirectories(checkpoints, "step_*") : Array.Empty<string>(), Is.Empty, "no checkpoint before the signal");
 
             Assert.That(Kill(-pgid, SIGTERM), Is.Zero, "kill(-pgid, SIGTERM)");

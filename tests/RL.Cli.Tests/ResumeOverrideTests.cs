@@ -17,7 +17,7 @@ public class ResumeOverrideTests
         string runs = Path.Combine(_work, "runs");
         var (code, stdout, stderr) = RlProcess.Run(_work, TimeSpan.FromSeconds(120), PendulumRuns.TrainArgs(runs, 400));
         Assert.That(code, Is.EqualTo(0), stdout + stderr);
-        _run = Path.Combine(runs, "ddpg-pendulum");
+        _run = Path.Combine(runs, "ddpg-pendulum-seed1");
         Assert.That(File.Exists(Path.Combine(_run, "checkpoints", "latest")), Is.True);
     }
 

@@ -15,7 +15,7 @@ public class RunDirectoryTests
     {
         string work = Directory.CreateTempSubdirectory("rl-cli-lock-").FullName;
         string runs = Path.Combine(work, "runs");
-        string run = Path.Combine(runs, "ddpg-pendulum");
+        string run = Path.Combine(runs, "ddpg-pendulum-seed1");
         // keep_last 1 and a checkpoint every 100 updates: the trainer prunes several times a second.
         using var trainer = RlProcess.Start(work, ownSession: false, PendulumRuns.TrainArgs(runs, 100_000_000, "checkpoint.keep_last=1"));
         try

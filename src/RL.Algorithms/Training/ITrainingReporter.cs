@@ -1,20 +1,28 @@
 namespace RL.Algorithms.Training;
 
-/// <summary>A moment of a run, for the console (progress bar on a terminal, log lines otherwise).</summary>
+/// <summary>
+/// A moment of a run, for the console (a live display on a terminal, log lines otherwise). Issue 11: everything a user
+/// needs to judge a run while it trains, each with its unit: decisions are agent steps (one decision = frame_skip
+/// simulator steps), scores are the env's (L2R: metres the pelvis moved forward).
+/// </summary>
 public sealed record ProgressSnapshot(
     string Run,
-    long EnvSteps,
-    long MaxEnvSteps,
+    long Decisions,
     long Updates,
     double WallSeconds,
-    double MaxSeconds,
-    double StepsPerSecond,
+    BudgetProgress Budget,
+    double DecisionsPerSecond,
+    double SimulatorStepsPerSecond,
     double UpdatesPerSecond,
     double LearnerIdleFraction,
-    double RecentScore,
-    double RecentReturn,
-    double LastEvaluation,
     long Episodes,
+    int RecentEpisodes,
+    double RecentMeanScore,
+    double RecentFallRate,
+    string ScoreUnit,
+    double LastEvaluation,
+    long LastEvaluationDecisions,
+    long Evaluations,
     long EpisodesDropped,
     long Restarts);
 

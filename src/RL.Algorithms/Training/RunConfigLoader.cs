@@ -10,11 +10,12 @@ namespace RL.Algorithms.Training;
 /// </summary>
 public static class RunConfigLoader
 {
-    public static RunConfig Load(string? path, IReadOnlyList<string> overrides, string? builtInYaml = null, string builtInName = "built-in default")
+    /// <summary>The config in <paramref name="path"/>, or else <paramref name="builtIn"/> (the CLI's default tree), or else the class defaults.</summary>
+    public static RunConfig Load(string? path, IReadOnlyList<string> overrides, ConfigNode? builtIn = null)
     {
         ConfigNode root;
         if (path is not null) root = YamlConfigReader.ReadFile(path);
-        else if (builtInYaml is not null) root = YamlConfigReader.Parse(builtInYaml, builtInName);
+        else if (builtIn is not null) root = builtIn;
         else root = YamlConfigReader.Parse("", "defaults");
         if (root.Kind != ConfigNodeKind.Mapping)
             throw new ConfigException(root.Source, "", "a config must be a mapping of keys to values.");

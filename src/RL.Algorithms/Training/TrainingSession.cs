@@ -66,7 +66,13 @@ public sealed class TrainingSession : IDisposable
     private double[] _windowTerms;
     private double _windowStart;
     private long _windowEnvSteps, _windowUpdates;
-    private double _recentScore = double.NaN, _recentReturn = double.NaN;
+    private readonly RecentEpisodes _recent = new();
+    // Counters when this process started, for the ETA's average rate (a resumed run starts from its checkpoint's).
+    private long _processStartSteps, _processStartUpdates;
+    // Simulator steps per decision, for the console's simulator steps/s (the env spec carries the frame_skip it was made with).
+    private readonly int _frameSkip;
+    // L2R's score is metres the pelvis moved forward (2017 rules); other envs' scores have no unit we can name.
+    private readonly string _scoreUnit;
 
     private TrainingSession(RunConfig config, IEnvGroupProvider provider, EnvGroupSet envs, RunDirectory directory, RunLock runLock,
         ObservationPipeline observations, SessionOptions options, CheckpointReader? resumeFrom, Device device)
@@ -85,6 +91,8 @@ public sealed class TrainingSession : IDisposable
         Checkpoints = new CheckpointStore(directory.CheckpointsDirectory, config.Checkpoint.KeepLast, config.Checkpoint.KeepBest);
         _termNames = envs.Spec.RewardTermNames;
         _windowTerms = new double[_termNames.Length];
+        _frameSkip = envs.Spec.Options.TryGetValue("frame_skip", out string? k) && int.TryParse(k, NumberStyles.Integer, CultureInfo.InvariantCulture, out int skip) ? skip : 1;
+        _scoreUnit = envs.Spec.Id == "L2R" ? " m" : "";
         int first = 0;
         Runners = envs.Groups.Select((g, i) =>
         {
@@ -104,8 +112,8 @@ public sealed class TrainingSession : IDisposable
         _evaluations = new CsvTable(directory.EvaluationsPath, EvaluationColumns, Keep("env_steps", keepSteps),
             cells => cells.Length > EvaluationSourceColumn && cells[EvaluationSourceColumn] == TrainEvaluationSource);
         _tensorBoard = new TensorBoardWriter(directory.TensorBoardDirectory);
-        _rateSteps = Counters.EnvSteps;
-        _rateUpdates = Counters.Updates;
+        _rateSteps = _processStartSteps = Counters.EnvSteps;
+        _rateUpdates = _processStartUpdates = Counters.Updates;
         if (resumeFrom is null)
         {
             _lastCheckpointUpdates = Counters.Updates;
@@ -162,6 +170,9 @@ public sealed class TrainingSession : IDisposable
     public ulong SeedFor(string stream, long index = 0) => SeedSequence.Derive(MasterSeed, stream, index);
 
     // --- opening ---
+
+    /// <summary>The directory name of a new run under runs_dir: <c>name-seedN</c> (a suffix -2, -3 … when it exists).</summary>
+    public static string RunDirectoryName(RunConfig config) => string.Create(CultureInfo.InvariantCulture, $"{config.Name}-seed{config.Seed}");
 
     /// <summary>
     /// Opens a new run (or the one in <see cref="SessionOptions.ResumeDirectory"/>). Env problems that are
@@ -231,7 +242,8 @@ public sealed class TrainingSession : IDisposable
             }
             else
             {
-                directory = RunDirectory.CreateNew(config.RunsDir, config.Name);
+                // The seed is part of the name so that a seed sweep by hand needs no --set name= (issue 11).
+                directory = RunDirectory.CreateNew(config.RunsDir, RunDirectoryName(config));
                 runLock = RunLock.Acquire(directory.Root);
             }
             if (!runLock!.Effective)
@@ -406,8 +418,7 @@ public sealed class TrainingSession : IDisposable
             _windowLength += s.Length;
             if (s.Reason == EndReason.Terminated) _windowFalls++;
             for (int i = 0; i < Math.Min(_windowTerms.Length, s.Terms.Length); i++) _windowTerms[i] += s.Terms[i];
-            _recentScore = s.Score;
-            _recentReturn = s.Return;
+            _recent.Add(s.Score, s.Reason == EndReason.Terminated);
         }
         var row = new object?[EpisodeColumns.Length + _termNames.Length];
         row[0] = record.EnvSteps;
@@ -492,9 +503,15 @@ public sealed class TrainingSession : IDisposable
             _updatesPerSecond = (Counters.Updates - _rateUpdates) / elapsed;
             (_rateTime, _rateSteps, _rateUpdates) = (now, steps, Counters.Updates);
         }
-        _reporter.Report(new ProgressSnapshot(Directory.Name, steps, Config.Train.MaxEnvSteps, Counters.Updates, WallSeconds,
-            Config.Train.MaxHours * 3600, _stepsPerSecond, _updatesPerSecond,
-            learnerIdleFraction, _recentScore, _recentReturn, _lastEvaluationScore, RunCounters.Read(ref Counters.Episodes),
+        var t = Config.Train;
+        // No rate (so no ETA) in the first 10 s: env servers starting and warm-up make it meaningless.
+        double sinceStart = now >= 10 ? now : double.NaN;
+        var budget = BudgetProgress.Of(steps, t.MaxEnvSteps, Counters.Updates, t.MaxUpdates, WallSeconds, t.MaxHours * 3600,
+            (steps - _processStartSteps) / sinceStart, (Counters.Updates - _processStartUpdates) / sinceStart);
+        _reporter.Report(new ProgressSnapshot(Directory.Name, steps, Counters.Updates, WallSeconds, budget,
+            _stepsPerSecond, _stepsPerSecond * _frameSkip, _updatesPerSecond, learnerIdleFraction,
+            RunCounters.Read(ref Counters.Episodes), _recent.Count, _recent.MeanScore, _recent.FallRate, _scoreUnit,
+            _lastEvaluationScore, _lastEvaluationSteps, Counters.Evaluations,
             RunCounters.Read(ref Counters.EpisodesDropped), Envs.Status?.Restarts ?? 0));
     }
 

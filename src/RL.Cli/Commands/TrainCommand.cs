@@ -20,14 +20,12 @@ namespace RL.Cli.Commands;
 /// </summary>
 public static class TrainCommand
 {
-    public const string DefaultConfigName = "built-in default (experiments/configs/ddpg-l2r-reason8.yaml)";
-
     public static Command Create()
     {
         var config = new Argument<string?>("config")
         {
             Arity = ArgumentArity.ZeroOrOne,
-            Description = "YAML config file (default: the built-in Reason8 DDPG recipe on L2R).",
+            Description = "YAML config file (default: Reason8's DDPG recipe on L2R sized for this machine, 1.2 M decisions; the first line says what it picked).",
         };
         var set = new Option<string[]>("--set") { Description = "Override one key, e.g. --set ddpg.tau=1e-3 (repeatable)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the effective config and exit." };
@@ -64,18 +62,11 @@ public static class TrainCommand
         return command;
     }
 
-    public static string DefaultConfigYaml()
-    {
-        using var stream = typeof(TrainCommand).Assembly.GetManifestResourceStream("RL.Cli.default-train.yaml")
-            ?? throw new InvalidOperationException("the built-in default config is missing from the rl assembly.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
-
     public static int Run(string? configPath, IReadOnlyList<string> overrides, bool dryRun, string? resume, TextWriter output, TextWriter error,
         RL.Envs.Remote.RemoteEnvOptions? workers = null)
     {
         RunConfig config;
+        DefaultRecipeChoice? builtIn = null;
         try
         {
             if (resume is not null && configPath is not null)
@@ -84,7 +75,7 @@ public static class TrainCommand
             // written, so a refused --set leaves the run as it was (issue 10, part 3).
             config = resume is not null
                 ? RunConfigLoader.LoadRun(resume, overrides)
-                : RunConfigLoader.Load(configPath, overrides, configPath is null ? DefaultConfigYaml() : null, DefaultConfigName);
+                : RunConfigLoader.Load(configPath, overrides, configPath is null ? (builtIn = DefaultRecipe.For(MachineFacts.Current)).Root : null);
         }
         catch (ConfigException e)
         {
@@ -93,10 +84,14 @@ public static class TrainCommand
         }
         if (dryRun)
         {
+            // A comment, so the printed config stays a valid YAML file.
+            if (builtIn is not null) foreach (string line in builtIn.Explanation) output.WriteLine($"# {line}");
             output.Write(ConfigWriter.ToYaml(config));
             return ExitCodes.Ok;
         }
 
+        // Issue 11: the first line says what the default picked and why, before anything else is printed.
+        if (builtIn is not null) foreach (string line in builtIn.Explanation) output.WriteLine($"rl train: {line}");
         string? runDirectory = resume is null ? null : Path.GetFullPath(resume);
         try
         {
@@ -105,16 +100,23 @@ public static class TrainCommand
 
             using var cancel = new CancellationTokenSource();
             int signalExit = ExitCodes.Interrupted;
+            // On a terminal the live display would draw over a line written straight to stderr (issue 11).
+            ITrainingReporter? display = null;
+            void Say(string line)
+            {
+                if (display is not null) display.Message($"rl train: {line}");
+                else error.WriteLine($"rl train: {line}");
+            }
             void OnSignal(PosixSignalContext context, int exitCode)
             {
                 context.Cancel = true;
                 if (cancel.IsCancellationRequested)
                 {
-                    error.WriteLine("rl train: second signal: stopping now without a final checkpoint.");
+                    Say("second signal: stopping now without a final checkpoint.");
                     Environment.Exit(exitCode);
                 }
                 signalExit = exitCode;
-                error.WriteLine("rl train: stopping after a final checkpoint (signal again to stop at once).");
+                Say("stopping after a final checkpoint (signal again to stop at once).");
                 cancel.Cancel();
             }
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, ExitCodes.Interrupted));
@@ -131,9 +133,8 @@ public static class TrainCommand
             TrainOutcome outcome;
             if (terminal)
             {
-                outcome = AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                    .Start(ctx => Train(config, providers, options with { Reporter = new ProgressBarReporter(ctx.AddTask("training", maxValue: 100)) }, d => runDirectory = d));
+                outcome = AnsiConsole.Live(TerminalReporter.Starting("starting env servers...")).AutoClear(false).Overflow(VerticalOverflow.Visible)
+                    .Start(ctx => Train(config, providers, options with { Reporter = display = new TerminalReporter(ctx) }, d => runDirectory = d));
             }
             else
             {
