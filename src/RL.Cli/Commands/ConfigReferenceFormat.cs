@@ -86,7 +86,7 @@ public static class ConfigReferenceFormat
     {
         var list = keys.ToList();
         sb.Append("\n## ").Append(title).Append("\n\n");
-        if (meaning is not null) sb.Append(meaning).Append("\n\n");
+        if (meaning is not null) sb.Append(Cell(meaning)).Append("\n\n");
         if (list.Count == 0)
         {
             sb.Append("Only the sections below.\n");
@@ -97,13 +97,15 @@ public static class ConfigReferenceFormat
         foreach (var k in list)
         {
             string values = k.Choices.Count == 0
-                ? k.Range ?? ""
-                : string.Join("<br>", k.Choices.Select(c => c.Meaning is null ? $"`{c.Name}`" : $"`{c.Name}`: {c.Meaning}"));
+                ? Cell(k.Range ?? "")
+                : string.Join("<br>", k.Choices.Select(c => c.Meaning is null ? $"`{c.Name}`" : $"`{c.Name}`: {Cell(c.Meaning)}"));
             sb.Append("| `").Append(k.Key).Append("` | ").Append(Cell(k.Type)).Append(" | `").Append(Cell(k.Default ?? "")).Append("` | ")
-                .Append(Cell(k.Unit ?? "")).Append(" | ").Append(Cell(values)).Append(" | ").Append(Cell(k.Meaning ?? ""))
+                .Append(Cell(k.Unit ?? "")).Append(" | ").Append(values).Append(" | ").Append(Cell(k.Meaning ?? ""))
                 .Append(" | ").Append(Cell(k.Source ?? "")).Append(" |\n");
         }
     }
 
-    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+    // "<key>" would read as an HTML tag, "|" would end the cell.
+    private static string Cell(string text) =>
+        text.Replace("<", "&lt;", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 }

@@ -43,6 +43,25 @@ public static class ConfigReference
         return result;
     }
 
+    /// <summary>
+    /// What the reference lacks, one line per gap: a section without a meaning, a key without a meaning, unit or source
+    /// of its default, an enum value without a meaning. Empty when every key is documented (a test requires that).
+    /// </summary>
+    public static IReadOnlyList<string> Gaps(IEnumerable<ConfigKeyDoc> keys)
+    {
+        var gaps = new List<string>();
+        foreach (var k in keys)
+        {
+            if (string.IsNullOrWhiteSpace(k.Meaning)) gaps.Add($"{k.Key}: no meaning ([ConfigDoc(\"...\")])");
+            if (k.IsSection) continue;
+            if (string.IsNullOrWhiteSpace(k.Unit)) gaps.Add($"{k.Key}: no unit (Unit = \"...\", or \"-\" for none)");
+            if (string.IsNullOrWhiteSpace(k.Source)) gaps.Add($"{k.Key}: no source of its default (Source = \"...\")");
+            foreach (var (name, meaning) in k.Choices)
+                if (string.IsNullOrWhiteSpace(meaning)) gaps.Add($"{k.Key}: value '{name}' has no meaning ([ConfigDoc] on the enum field)");
+        }
+        return gaps;
+    }
+
     private static void Walk(object section, string path, ConfigDocAttribute? enclosing, List<ConfigKeyDoc> result)
     {
         foreach (var (key, property) in ConfigNaming.Keys(section.GetType()))
