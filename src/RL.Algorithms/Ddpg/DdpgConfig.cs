@@ -11,54 +11,75 @@ namespace RL.Algorithms.Ddpg;
 /// </summary>
 public sealed record DdpgConfig : IValidatedConfig
 {
+    [ConfigDoc("The actor μ(s): an MLP whose squashed output is the action.")]
     public ActorNetworkConfig Actor { get; init; } = new() { Hidden = new[] { 400, 300 }, LayerNorm = false, OutputInit = 3e-3 };
+    [ConfigDoc("The critic Q(s, a): an MLP over the concatenated [observation, action] (the action enters at the input, as the 2017 teams did; Lillicrap et al. add it at the second layer).")]
     public CriticNetworkConfig Critic { get; init; } = new() { Hidden = new[] { 400, 300 }, LayerNorm = false, OutputInit = 3e-3 };
 
+    [ConfigDoc("Discount factor of the critic's target r + γ·Q'(s', μ'(s')); with frame skip k, γ = 0.9 looks about 10 decisions (10·k simulator steps) ahead.",
+        Unit = "per decision", Source = "Lillicrap et al. 2015 (Reason8 e2ffeaa: 0.9)")]
     [ConfigRange(0, 1)]
     public double Gamma { get; init; } = 0.99;
 
-    /// <summary>Polyak coefficient τ of the soft target updates (Reason8: 1e-4).</summary>
+    [ConfigDoc("Polyak coefficient τ of the soft target updates θ' ← (1 − τ)θ' + τθ.",
+        Unit = "per update", Source = "Lillicrap et al. 2015 (Reason8 e2ffeaa: 1e-4)")]
     [ConfigRange(0, 1, MinExclusive = true)]
     public double Tau { get; init; } = 1e-3;
 
-    /// <summary>Actor learning rate, decayed linearly over env steps (Reason8: 1e-3 → 5e-5 over 10^7).</summary>
+    [ConfigDoc("Actor Adam learning rate, moved linearly over env steps.",
+        Unit = "learning rate", Source = "Lillicrap et al. 2015 (constant 1e-4; Reason8 e2ffeaa: 1e-3 → 5e-5 over 10^7 decisions)")]
     public LinearSchedule ActorLr { get; init; } = LinearSchedule.Constant(1e-4);
 
-    /// <summary>Critic learning rate, decayed linearly over env steps (Reason8: 2e-3 → 5e-5 over 10^7).</summary>
+    [ConfigDoc("Critic Adam learning rate, moved linearly over env steps.",
+        Unit = "learning rate", Source = "Lillicrap et al. 2015 (constant 1e-3; Reason8 e2ffeaa: 2e-3 → 5e-5 over 10^7 decisions)")]
     public LinearSchedule CriticLr { get; init; } = LinearSchedule.Constant(1e-3);
 
+    [ConfigDoc("Adam's decay rate of the first-moment (mean) estimate, both networks.",
+        Unit = "-", Source = "Kingma and Ba 2015 (Adam's default; Reason8 the same)")]
     [ConfigRange(0, 1)]
     public double AdamBeta1 { get; init; } = 0.9;
 
+    [ConfigDoc("Adam's decay rate of the second-moment estimate, both networks.",
+        Unit = "-", Source = "Kingma and Ba 2015 (Adam's default; Reason8 e2ffeaa: 0.99)")]
     [ConfigRange(0, 1)]
     public double AdamBeta2 { get; init; } = 0.999;
 
+    [ConfigDoc("Adam's ε, added to the root of the second-moment estimate.",
+        Unit = "-", Source = "Kingma and Ba 2015 (Adam's default)")]
     [ConfigRange(0, 1, MinExclusive = true)]
     public double AdamEps { get; init; } = 1e-8;
 
-    /// <summary>Global gradient-norm clip per network; 0 for none (Reason8: 10).</summary>
+    [ConfigDoc("Clip of each network's global gradient L2 norm per update; 0 for none.",
+        Unit = "gradient L2 norm", Source = "Lillicrap et al. 2015 (none; Reason8 e2ffeaa: 10)")]
     [ConfigRange(0, 1e9)]
     public double GradClip { get; init; }
 
-    /// <summary>Huber δ of the critic loss; 0 for the squared error (Reason8: 10).</summary>
+    [ConfigDoc("Huber δ of the critic loss (squared below δ, linear above); 0 for the squared error.",
+        Unit = "TD error (scaled reward)", Source = "Lillicrap et al. 2015 (squared error; Reason8 e2ffeaa: 10)")]
     [ConfigRange(0, 1e9)]
     public double HuberDelta { get; init; }
 
-    /// <summary>Transitions sampled per update, before mirroring (Reason8 final: 1000; the PyTorch port: 256).</summary>
+    [ConfigDoc("Transitions sampled from the replay per update, before mirroring (flip_prob doubles the rows).",
+        Unit = "transitions", Source = "Lillicrap et al. 2015 (Reason8 e2ffeaa: 1000)")]
     [ConfigRange(1, 1_000_000)]
     public int BatchSize { get; init; } = 64;
 
+    [ConfigDoc("Replay capacity; the oldest transition is overwritten when full.",
+        Unit = "transitions", Source = "Lillicrap et al. 2015 (Reason8 e2ffeaa: 5·10^6)")]
     [ConfigRange(1, 1e10)]
     public long BufferSize { get; init; } = 1_000_000;
 
-    /// <summary>Transitions collected before learning starts (Reason8: 10^4).</summary>
+    [ConfigDoc("Transitions collected before the first update.",
+        Unit = "transitions", Source = "Reason8 e2ffeaa")]
     [ConfigRange(1, 1e10)]
     public long Warmup { get; init; } = 10_000;
 
-    /// <summary>Probability that a batch is concatenated with its left/right mirror image (Reason8 final: 1).</summary>
+    [ConfigDoc("Probability that a sampled batch is concatenated with its left/right mirror image (needs the env's mirror maps; L2R has them).",
+        Unit = "probability per update", Source = "Lillicrap et al. 2015 (no reflection; Reason8 e2ffeaa: 1)")]
     [ConfigRange(0, 1)]
     public double FlipProb { get; init; }
 
+    [ConfigDoc("How the samplers explore: per episode, parameter noise with probability param_noise_prob, otherwise action noise.")]
     public ExplorationConfig Exploration { get; init; } = new();
 
     public void Validate(Action<string, string> error)

@@ -5,26 +5,34 @@ namespace RL.Algorithms.Training;
 /// <summary>Which env, with which options, how many, and where they run.</summary>
 public sealed record EnvConfig : IValidatedConfig
 {
-    /// <summary>Registered env id ("L2R" for Learning to Run, "Pendulum").</summary>
+    [ConfigDoc("Registered env id: L2R (Learning to Run) or Pendulum (docs/environment.md).",
+        Unit = "-", Source = "ours: the task this project is for")]
     public string Id { get; init; } = "L2R";
 
-    /// <summary>Where envs run: in_process, local (child env servers over gRPC) or remote (env.endpoints).</summary>
+    [ConfigDoc("Where envs run: in_process (inside the trainer), local (child `rl serve` env servers over gRPC, started and restarted by the trainer) or remote (servers at env.endpoints).",
+        Unit = "-", Source = "ours: a crashing or hanging simulator stays in a child process the trainer replaces")]
     public string Backend { get; init; } = "local";
 
-    /// <summary>Vector envs (one per env server); each gets its own sampler loop.</summary>
+    [ConfigDoc("Env groups (vector envs), one per env server; each has its own sampler (in async mode its own thread).",
+        Unit = "groups", Source = "ours: 1 sampler + 1 learner fills 2 cores (Reason8 ran cores − 1 samplers)")]
     [ConfigRange(1, 4096)]
     public int Groups { get; init; } = 1;
 
+    [ConfigDoc("Envs in each group, stepped together with one batched action.",
+        Unit = "envs", Source = "ours: one env per sampler, as Reason8's samplers")]
     [ConfigRange(1, 4096)]
     public int EnvsPerGroup { get; init; } = 1;
 
-    /// <summary>host:port of remote env servers (backend remote).</summary>
+    [ConfigDoc("host:port of each remote env server (backend remote only).",
+        Unit = "-", Source = "ours: none until backend is remote")]
     public string[] Endpoints { get; init; } = Array.Empty<string>();
 
-    /// <summary>Env options: the env's own (L2R: difficulty, max_obstacles, physics) and the generic frame_skip and shaping.</summary>
+    [ConfigDoc("The env's own options and the generic frame_skip and shaping, as key: value pairs; each known key is listed as env.options.<key>. An option the env does not read stops the run, naming the nearest known one.",
+        Unit = "-", Source = "the env's own defaults (env.options.<key>)")]
     public Dictionary<string, string> Options { get; init; } = new();
 
-    /// <summary>Step the envs of one in-process group on several threads.</summary>
+    [ConfigDoc("Step the envs of one in-process group on several threads (backend in_process only).",
+        Unit = "-", Source = "ours: off; the groups already use the cores")]
     public bool ParallelWithinGroup { get; init; }
 
     public void Validate(Action<string, string> error)
@@ -37,21 +45,29 @@ public sealed record EnvConfig : IValidatedConfig
 /// <summary>Trainer-side observation features (recipes §3.3 and §6.1), all located by observation name.</summary>
 public sealed record ObservationConfig
 {
-    /// <summary>The element the <see cref="Relative"/> ones are made relative to (Reason8: pelvis_x); null for none.</summary>
+    [ConfigDoc("The observation element subtracted from each element of observation.relative; null for none.",
+        Unit = "-", Source = "ours: the raw observation (Reason8 e2ffeaa: pelvis_x)")]
     public string? RelativeTo { get; init; }
 
-    /// <summary>Elements from which <see cref="RelativeTo"/> is subtracted.</summary>
+    [ConfigDoc("Observation elements from which relative_to is subtracted.",
+        Unit = "-", Source = "ours: none (Reason8 e2ffeaa: the x of head, centre of mass, torso, toes, tali and pelvis body)")]
     public string[] Relative { get; init; } = Array.Empty<string>();
 
-    /// <summary>Elements removed from the observation (Reason8 drops pelvis_x after using it as the reference).</summary>
+    [ConfigDoc("Observation elements removed after the relative transform (the networks and the mirror maps see the rest).",
+        Unit = "-", Source = "ours: none (Reason8 e2ffeaa drops pelvis_x after using it as the reference)")]
     public string[] Drop { get; init; } = Array.Empty<string>();
 
-    /// <summary>Running mean/std normalisation, saved with the model.</summary>
+    [ConfigDoc("Normalise each element by a running mean and standard deviation (saved with the model), then clip to ±clip.",
+        Unit = "-", Source = "Reason8 (no normalisation; NNAISENSE normalised)")]
     public bool Normalize { get; init; }
 
+    [ConfigDoc("Normalised values are clipped to [−clip, clip] (normalize only).",
+        Unit = "standard deviations", Source = "NNAISENSE (stdclip 5)")]
     [ConfigRange(0, 1e6, MinExclusive = true)]
     public double Clip { get; init; } = 5;
 
+    [ConfigDoc("Added to the running variance before its square root (normalize only), so a constant element does not divide by 0.",
+        Unit = "observation units squared", Source = "ours: the usual running-normaliser ε")]
     [ConfigRange(0, 1, MinExclusive = true)]
     public double Epsilon { get; init; } = 1e-8;
 }
@@ -59,11 +75,13 @@ public sealed record ObservationConfig
 /// <summary>Trainer-side transforms of the stored reward (the env's training reward, shaped or not).</summary>
 public sealed record RewardConfig
 {
-    /// <summary>Multiplier of stored rewards (Reason8: 10).</summary>
+    [ConfigDoc("Multiplier of the rewards stored for learning (applied after fall_penalty).",
+        Unit = "-", Source = "ours: unscaled (Reason8 e2ffeaa: 10)")]
     [ConfigRange(0, 1e6, MinExclusive = true)]
     public double Scale { get; init; } = 1;
 
-    /// <summary>Added (before scaling) to the last reward of an episode that ended by a true termination, never on truncation (Run-Skeleton-Run: −0.2).</summary>
+    [ConfigDoc("Added (before scaling) to the last reward of an episode that ended by a true termination (L2R: a fall), never at the time limit.",
+        Unit = "reward (L2R: metres)", Source = "Reason8 e2ffeaa (none; the Run-Skeleton-Run port: −0.2)")]
     [ConfigRange(-1e6, 1e6)]
     public double FallPenalty { get; init; }
 }
@@ -71,65 +89,75 @@ public sealed record RewardConfig
 /// <summary>How env stepping and learning are scheduled.</summary>
 public enum CollectionMode
 {
-    /// <summary>Lock-step and deterministic: act, step every group while the learner runs the due updates, store. Bit-reproducible on CPU.</summary>
+    [ConfigDoc("Lock-step and deterministic: act, step every group while the learner runs the due updates, store. Bit-reproducible on CPU.")]
     Sync,
-    /// <summary>One free-running sampler thread per group, learner on the main thread (Reason8's N samplers + 1 learner).</summary>
+    [ConfigDoc("One free-running sampler thread per group, the learner on the main thread (Reason8's N samplers + 1 learner).")]
     Async,
 }
 
 /// <summary>What to do after too many consecutive non-finite updates (reliability.md R9).</summary>
 public enum NonFinitePolicy
 {
-    /// <summary>Reload the learner from the last good checkpoint and continue.</summary>
+    [ConfigDoc("Reload the learner from the last good checkpoint and continue.")]
     Rollback,
-    /// <summary>Stop with exit code 4.</summary>
+    [ConfigDoc("Stop with exit code 4.")]
     Abort,
 }
 
 /// <summary>Budgets and schedules of the run loop.</summary>
 public sealed record TrainConfig : IValidatedConfig
 {
+    [ConfigDoc("How env stepping and learning are scheduled.",
+        Unit = "-", Source = "Reason8 (N sampler processes + 1 learner)")]
     public CollectionMode Mode { get; init; } = CollectionMode.Async;
 
-    /// <summary>Stop after this many env steps (decisions, summed over envs); 0 for no limit.</summary>
+    [ConfigDoc("Stop after this many env steps summed over all training envs; 0 for no limit.",
+        Unit = "decisions", Source = "ours: a round 10^6")]
     [ConfigRange(0, 1e15)]
     public long MaxEnvSteps { get; init; } = 1_000_000;
 
-    /// <summary>Stop after this many updates; 0 for no limit.</summary>
+    [ConfigDoc("Stop after this many learner updates; 0 for no limit.",
+        Unit = "updates", Source = "ours: no limit")]
     [ConfigRange(0, 1e15)]
     public long MaxUpdates { get; init; }
 
-    /// <summary>Stop after this much wall-clock time (summed over resumes); 0 for no limit.</summary>
+    [ConfigDoc("Stop after this much wall-clock time, summed over resumes; 0 for no limit.",
+        Unit = "hours", Source = "ours: no limit")]
     [ConfigRange(0, 1e6)]
     public double MaxHours { get; init; }
 
-    /// <summary>Updates per env step once learning has started (the learner waits when it is ahead).</summary>
+    [ConfigDoc("Learner updates per env step once learning has started (after ddpg.warmup); the learner waits when it is ahead.",
+        Unit = "updates per decision", Source = "Lillicrap et al. 2015 (one update per env step)")]
     [ConfigRange(0, 1e6, MinExclusive = true)]
     public double UpdatesPerEnvStep { get; init; } = 1;
 
-    /// <summary>
-    /// Async mode: how many env steps the samplers may run ahead of updates / updates_per_env_step before they wait,
-    /// so a fast env does not fill the replay with data from ever staler policies; 0 lets them run free (Reason8's
-    /// samplers never waited, but their simulator ran at ~30 steps/s).
-    /// </summary>
+    [ConfigDoc("Async mode: how far the samplers may run ahead of updates / updates_per_env_step before they wait, so a fast env does not fill the replay with data from ever staler policies; 0 lets them run free.",
+        Unit = "decisions", Source = "ours (Reason8's samplers never waited, but their simulator ran at about 30 steps/s)")]
     [ConfigRange(0, 1e15)]
     public long SamplerLeadSteps { get; init; } = 1000;
 
-    /// <summary>Updates per progress.csv row (1 for one row per update).</summary>
+    [ConfigDoc("Updates per progress.csv row (1 for one row per update).",
+        Unit = "updates", Source = "ours")]
     [ConfigRange(1, 1e9)]
     public int LogEveryUpdates { get; init; } = 1000;
 
-    /// <summary>Seconds between console lines when stdout is not a terminal.</summary>
+    [ConfigDoc("Wall-clock time between console lines when stdout is not a terminal.",
+        Unit = "seconds", Source = "ours")]
     [ConfigRange(0.1, 86400)]
     public double ConsoleIntervalS { get; init; } = 10;
 
-    /// <summary>Each sampler takes the learner's latest actor every N of its env steps, and at every episode start.</summary>
+    [ConfigDoc("Each sampler takes the learner's latest actor every N of its env steps, and at every episode start.",
+        Unit = "decisions", Source = "ours: always the latest (Reason8 pushed weights after each episode)")]
     [ConfigRange(1, 1e9)]
     public int ActorSyncSteps { get; init; } = 1;
 
+    [ConfigDoc("Consecutive updates with a non-finite loss or gradient (each one skipped, leaving the parameters unchanged) before on_nonfinite applies.",
+        Unit = "updates", Source = "ours")]
     [ConfigRange(1, 1000)]
     public int MaxConsecutiveNonfinite { get; init; } = 3;
 
+    [ConfigDoc("What to do after max_consecutive_nonfinite skipped updates in a row.",
+        Unit = "-", Source = "ours: a long run goes on from its last good checkpoint")]
     public NonFinitePolicy OnNonfinite { get; init; } = NonFinitePolicy.Rollback;
 
     public void Validate(Action<string, string> error)
@@ -142,19 +170,27 @@ public sealed record TrainConfig : IValidatedConfig
 /// <summary>When checkpoints are written and which are kept (reliability.md R11).</summary>
 public sealed record CheckpointConfig : IValidatedConfig
 {
+    [ConfigDoc("Wall-clock time between checkpoints; 0 for none by time.",
+        Unit = "minutes", Source = "ours: a crash loses at most 15 minutes")]
     [ConfigRange(0, 1e6)]
     public double EveryMinutes { get; init; } = 15;
 
-    /// <summary>Also every N updates; 0 for none.</summary>
+    [ConfigDoc("Also write a checkpoint every N updates; 0 for none by updates.",
+        Unit = "updates", Source = "ours")]
     [ConfigRange(0, 1e15)]
     public long EveryUpdates { get; init; }
 
+    [ConfigDoc("How many of the latest checkpoints are kept; older ones are deleted.",
+        Unit = "checkpoints", Source = "ours")]
     [ConfigRange(1, 1000)]
     public int KeepLast { get; init; } = 3;
 
+    [ConfigDoc("Also keep the checkpoint with the best evaluation score so far, whatever keep_last deletes.",
+        Unit = "-", Source = "Reason8 (kept weights whenever the test mean beat the best so far)")]
     public bool KeepBest { get; init; } = true;
 
-    /// <summary>Include the replay buffer (needed for a bit-identical resume; up to 2 GB for 5M L2R transitions).</summary>
+    [ConfigDoc("Include the replay buffer in checkpoints: needed for a bit-identical resume, up to 2 GB for 5·10^6 L2R transitions.",
+        Unit = "-", Source = "ours: off, for its size")]
     public bool ReplayBuffer { get; init; }
 
     public void Validate(Action<string, string> error)
@@ -167,28 +203,36 @@ public sealed record CheckpointConfig : IValidatedConfig
 /// <summary>Periodic evaluation of the deterministic policy on held-out seeds (recipes §6.10).</summary>
 public sealed record EvaluationConfig
 {
-    /// <summary>Minutes between evaluations; 0 for none by time.</summary>
+    [ConfigDoc("Wall-clock time between evaluations; 0 for none by time.",
+        Unit = "minutes", Source = "Reason8 (a test process every 30 minutes)")]
     [ConfigRange(0, 1e6)]
     public double EveryMinutes { get; init; } = 30;
 
-    /// <summary>Env steps between evaluations; 0 for none by steps.</summary>
+    [ConfigDoc("Training env steps (summed over envs) between evaluations; 0 for none by steps.",
+        Unit = "decisions", Source = "ours")]
     [ConfigRange(0, 1e15)]
     public long EveryEnvSteps { get; init; }
 
+    [ConfigDoc("Episodes per evaluation; their mean 2017 score is the evaluation score.",
+        Unit = "episodes", Source = "Reason8 (5 test episodes)")]
     [ConfigRange(1, 100000)]
     public int Episodes { get; init; } = 5;
 
-    /// <summary>Episode k is reset with seed + k (training episodes use derived seeds, so these are held out).</summary>
+    [ConfigDoc("Evaluation episode k is reset with seed + k; training episodes use seeds derived from the master seed, so these courses are held out.",
+        Unit = "-", Source = "ours")]
     [ConfigRange(0, 9.2e18)]
     public long Seed { get; init; } = 1_000_000;
 
-    /// <summary>Envs stepped together while evaluating.</summary>
+    [ConfigDoc("Envs stepped together while evaluating.",
+        Unit = "envs", Source = "ours: one per episode")]
     [ConfigRange(1, 4096)]
     public int ParallelEnvs { get; init; } = 5;
 
-    /// <summary>Options that differ from env.options for evaluation (L2R: difficulty 2, max_obstacles 3).</summary>
+    [ConfigDoc("Env options that differ from env.options while evaluating (same keys; the 2017 round-1 setting is difficulty 2, max_obstacles 3).",
+        Unit = "-", Source = "ours: evaluate as trained")]
     public Dictionary<string, string> Options { get; init; } = new();
 
-    /// <summary>Evaluate once more when training stops.</summary>
+    [ConfigDoc("Evaluate once more when training stops.",
+        Unit = "-", Source = "ours")]
     public bool AtEnd { get; init; } = true;
 }

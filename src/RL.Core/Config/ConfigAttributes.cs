@@ -40,6 +40,34 @@ public sealed class ConfigKeyAttribute : Attribute
     public string Key { get; }
 }
 
+/// <summary>
+/// What a config key means, in which unit, and where its default comes from: the one place a key is documented.
+/// `rl config explain` and docs/config.md are generated from these (with the default read from a fresh config object
+/// and the range from <see cref="ConfigRangeAttribute"/>), and a test fails when a key lacks one, so the reference
+/// cannot drift from the code. On a section property only <see cref="Meaning"/> is read; on an enum field it
+/// explains that value.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class ConfigDocAttribute : Attribute
+{
+    /// <summary>As <see cref="Unit"/> or <see cref="Source"/>: the enclosing key's (a schedule's start is in the unit of what it schedules).</summary>
+    public const string Inherit = "^";
+
+    /// <summary>As <see cref="Unit"/>: a deliberate "no unit" (a switch, a name, a ratio).</summary>
+    public const string None = "-";
+
+    public ConfigDocAttribute(string meaning) => Meaning = meaning;
+
+    /// <summary>One or two sentences: what the key changes, and what its special values (0, null) mean.</summary>
+    public string Meaning { get; }
+
+    /// <summary>"decisions", "simulator steps", "seconds", "updates", "transitions", …; <see cref="None"/> when unitless.</summary>
+    public string? Unit { get; init; }
+
+    /// <summary>Why the default is what it is: a paper ("Lillicrap et al. 2015"), a team's code ("Reason8 e2ffeaa config.py") or ours ("ours: …").</summary>
+    public string? Source { get; init; }
+}
+
 /// <summary>A config section with rules that involve several keys, checked after binding.</summary>
 public interface IValidatedConfig
 {

@@ -5,31 +5,40 @@ namespace RL.Core.Exploration;
 /// <summary>Which action-space noise an episode without parameter noise uses.</summary>
 public enum ActionNoiseKind
 {
+    [ConfigDoc("No action noise.")]
     None,
+    [ConfigDoc("Ornstein–Uhlenbeck noise (exploration.ou), temporally correlated.")]
     [ConfigKey("ou")]
     OrnsteinUhlenbeck,
+    [ConfigDoc("Gaussian noise held for a number of decisions (exploration.gaussian).")]
     Gaussian,
 }
 
 /// <summary>Which parameter-space noise an episode chosen for parameter noise uses (recipes §5.5).</summary>
 public enum ParameterNoiseKind
 {
+    [ConfigDoc("No parameter noise.")]
     None,
-    /// <summary>Plappert et al.'s adaptive σ, measured on replay batches.</summary>
+    [ConfigDoc("Plappert et al.'s adaptive σ, measured on replay batches (exploration.adaptive).")]
     Adaptive,
-    /// <summary>Reason8's bisection to a target distance over the previous episode's states.</summary>
+    [ConfigDoc("Reason8's bisection to a target distance over the previous episode's states (exploration.bisection).")]
     Bisection,
 }
 
 /// <summary>Ornstein–Uhlenbeck noise (Reason8: θ 0.1, σ 0.2 → 0.05 over 10^6 samples, dt 0.01).</summary>
 public sealed record OuNoiseConfig
 {
+    [ConfigDoc("Mean-reversion rate θ of x ← x − θ·x·dt + σ·√dt·N(0, 1).",
+        Unit = "per dt", Source = "Lillicrap et al. 2015 (Reason8 e2ffeaa: 0.1)")]
     [ConfigRange(0, 1000)]
     public double Theta { get; init; } = 0.15;
 
-    /// <summary>σ annealed over global env steps.</summary>
+    [ConfigDoc("Noise scale σ, annealed over env steps.",
+        Unit = "action units (excitation)", Source = "Lillicrap et al. 2015 (Reason8 e2ffeaa: 0.2 → 0.05 over 10^6 decisions)")]
     public LinearSchedule Sigma { get; init; } = LinearSchedule.Constant(0.2);
 
+    [ConfigDoc("Time step of the OU process per decision.",
+        Unit = "-", Source = "Lillicrap et al. 2015 (the discrete form, dt 1; Reason8 e2ffeaa: 0.01)")]
     [ConfigRange(0, 1000, MinExclusive = true)]
     public double Dt { get; init; } = 1.0;
 }
@@ -37,8 +46,12 @@ public sealed record OuNoiseConfig
 /// <summary>Gaussian action noise held for a number of decisions.</summary>
 public sealed record GaussianNoiseConfig
 {
+    [ConfigDoc("Standard deviation of the noise added to each action element, annealed over env steps.",
+        Unit = "action units (excitation)", Source = "ours (PKU/Megvii started at 0.5 and decayed it)")]
     public LinearSchedule Sigma { get; init; } = LinearSchedule.Constant(0.1);
 
+    [ConfigDoc("A noise draw is held for this many decisions before the next.",
+        Unit = "decisions", Source = "ours: a fresh draw every decision (PKU/Megvii: 5)")]
     [ConfigRange(1, 1_000_000)]
     public int HoldSteps { get; init; } = 1;
 }
@@ -46,17 +59,23 @@ public sealed record GaussianNoiseConfig
 /// <summary>Plappert et al.'s adaptive parameter noise (baselines: σ₀ 0.1, α 1.01, every 50 updates).</summary>
 public sealed record AdaptiveParameterNoiseConfig
 {
+    [ConfigDoc("σ of the Gaussian weight noise before the first adaptation.",
+        Unit = "weight standard deviation", Source = "Plappert et al. 2018 (OpenAI baselines)")]
     [ConfigRange(0, 100, MinExclusive = true)]
     public double InitialSigma { get; init; } = 0.1;
 
+    [ConfigDoc("Adaptation factor: σ ← σ/α when the measured action distance exceeds the target, σ·α otherwise.",
+        Unit = "-", Source = "Plappert et al. 2018 (OpenAI baselines)")]
     [ConfigRange(1, 10, MinExclusive = true)]
     public double Alpha { get; init; } = 1.01;
 
-    /// <summary>Updates between two adaptations.</summary>
+    [ConfigDoc("Updates between two adaptations of σ.",
+        Unit = "updates", Source = "Plappert et al. 2018 (OpenAI baselines)")]
     [ConfigRange(1, 1_000_000)]
     public int Interval { get; init; } = 50;
 
-    /// <summary>Target distance δ; 0 means "the current action-noise σ" (baselines' adaptive-param_0.2 uses 0.2).</summary>
+    [ConfigDoc("Target RMS distance δ between perturbed and unperturbed actions; 0 means the current action-noise σ.",
+        Unit = "action units (RMS)", Source = "Plappert et al. 2018 (δ = the action-noise σ; baselines' adaptive-param_0.2 uses 0.2)")]
     [ConfigRange(0, 100)]
     public double TargetDistance { get; init; }
 }
@@ -64,16 +83,23 @@ public sealed record AdaptiveParameterNoiseConfig
 /// <summary>Reason8's bisection (σ in [0, 100], tolerance 1e-3, at most 1000 trials; target = current OU σ).</summary>
 public sealed record BisectionParameterNoiseConfig
 {
+    [ConfigDoc("Upper end of the σ interval [0, sigma_max] that is bisected.",
+        Unit = "weight standard deviation", Source = "Reason8 (nips_rl agent.py)")]
     [ConfigRange(0, 1e6, MinExclusive = true)]
     public double SigmaMax { get; init; } = 100;
 
+    [ConfigDoc("The bisection stops when the measured action distance is within this of the target.",
+        Unit = "action units (RMS)", Source = "Reason8 (nips_rl agent.py)")]
     [ConfigRange(0, 10, MinExclusive = true)]
     public double Tolerance { get; init; } = 1e-3;
 
+    [ConfigDoc("Most bisection trials per episode (each draws fresh weight noise).",
+        Unit = "trials", Source = "Reason8 (nips_rl agent.py)")]
     [ConfigRange(1, 100_000)]
     public int MaxTrials { get; init; } = 1000;
 
-    /// <summary>Target distance δ; 0 means "the current action-noise σ" (Reason8).</summary>
+    [ConfigDoc("Target RMS distance δ between perturbed and unperturbed actions over the previous episode's states; 0 means the current action-noise σ.",
+        Unit = "action units (RMS)", Source = "Reason8 (nips_rl agent.py: the annealed OU σ)")]
     [ConfigRange(0, 100)]
     public double TargetDistance { get; init; }
 }
@@ -84,16 +110,26 @@ public sealed record BisectionParameterNoiseConfig
 /// </summary>
 public sealed record ExplorationConfig : IValidatedConfig
 {
+    [ConfigDoc("The noise added to actions in episodes without parameter noise.",
+        Unit = "-", Source = "Lillicrap et al. 2015 (OU)")]
     public ActionNoiseKind ActionNoise { get; init; } = ActionNoiseKind.OrnsteinUhlenbeck;
+    [ConfigDoc("Ornstein–Uhlenbeck action noise, one process per env and action element (action_noise: ou).")]
     public OuNoiseConfig Ou { get; init; } = new();
+    [ConfigDoc("Gaussian action noise (action_noise: gaussian).")]
     public GaussianNoiseConfig Gaussian { get; init; } = new();
 
+    [ConfigDoc("Which parameter-space noise an episode chosen for it uses: Gaussian noise on the actor's Linear weights and biases (never LayerNorm's), fixed for the episode.",
+        Unit = "-", Source = "Lillicrap et al. 2015 (none; Reason8 e2ffeaa: bisection)")]
     public ParameterNoiseKind ParamNoise { get; init; } = ParameterNoiseKind.None;
 
+    [ConfigDoc("Probability that an episode uses parameter noise instead of action noise, drawn per env at each episode start.",
+        Unit = "probability per episode", Source = "Lillicrap et al. 2015 (none; Reason8 e2ffeaa: 0.3)")]
     [ConfigRange(0, 1)]
     public double ParamNoiseProb { get; init; }
 
+    [ConfigDoc("Plappert et al.'s adaptive parameter noise (param_noise: adaptive).")]
     public AdaptiveParameterNoiseConfig Adaptive { get; init; } = new();
+    [ConfigDoc("Reason8's bisection parameter noise (param_noise: bisection).")]
     public BisectionParameterNoiseConfig Bisection { get; init; } = new();
 
     /// <summary>The action-noise σ at env step <paramref name="step"/> (the default parameter-noise target).</summary>

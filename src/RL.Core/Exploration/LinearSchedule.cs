@@ -9,13 +9,16 @@ namespace RL.Core.Exploration;
 /// </summary>
 public sealed record LinearSchedule
 {
+    [ConfigDoc("Value at env step 0.", Unit = ConfigDocAttribute.Inherit, Source = ConfigDocAttribute.Inherit)]
     [ConfigRange(0, double.MaxValue)]
     public double Start { get; init; }
 
+    [ConfigDoc("Value from env step `steps` on.", Unit = ConfigDocAttribute.Inherit, Source = ConfigDocAttribute.Inherit)]
     [ConfigRange(0, double.MaxValue)]
     public double End { get; init; }
 
-    /// <summary>Steps over which the value moves; 0 holds <see cref="Start"/> forever.</summary>
+    [ConfigDoc("Env steps (summed over all training envs) over which the value moves from start to end; 0 holds start forever.",
+        Unit = "decisions", Source = ConfigDocAttribute.Inherit)]
     [ConfigRange(0, 1e15)]
     public long Steps { get; init; }
 
