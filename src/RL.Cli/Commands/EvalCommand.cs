@@ -19,6 +19,7 @@ namespace RL.Cli.Commands;
 /// `rl eval runs/name`: runs the run's deterministic policy (best checkpoint by default) for N episodes on
 /// held-out seeds at a chosen difficulty and obstacle count, prints every episode, the mean, SD, fall rate and the
 /// mean over completed (non-fall) runs, and writes the episodes to eval/&lt;checkpoint&gt;-&lt;UTC time&gt;.csv in the run.
+/// Its first line names the checkpoint and why it was chosen (<see cref="EvalCheckpointChoice"/>, issue 11).
 /// It works while the run is being trained: the checkpoint is read into memory and verified there, and the
 /// results go to a file of their own that no trainer rewrites (issue 10, part 4).
 /// </summary>

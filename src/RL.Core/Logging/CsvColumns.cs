@@ -28,7 +28,7 @@ public static class CsvColumns
         AtomicFile.WriteAllText(sidecarPath, text);
     }
 
-    /// <summary>Reads a sidecar back (for tests and tools): name → (unit, meaning).</summary>
+    /// <summary>Reads a sidecar back (for tests and tools), one entry per described column, in order.</summary>
     public static IReadOnlyList<CsvColumn> Read(string sidecarPath)
     {
         var rows = CsvTable.ReadRows(sidecarPath);
