@@ -3,6 +3,7 @@ using Google.Protobuf.Collections;
 using Grpc.Core;
 using RL.Envs.Remote.Protocol;
 using RL.Envs.Vector;
+using RL.Envs.Wrappers;
 
 namespace RL.Envs.Server;
 
@@ -35,7 +36,8 @@ internal sealed class EnvBatch
         long bytesPerEnv, Action<EnvBatch> freed)
     {
         Id = id;
-        _vec = new SyncVectorEnv(envs, parallel);
+        // Every episode gets a seed that the endings report, autoresets included (issue 11).
+        _vec = new SyncVectorEnv(envs.Select(e => (IEnv)new EpisodeSeeding(e)).ToList(), parallel);
         Spec = _vec.Spec;
         _obs = Spec.ObservationSize;
         _act = Spec.ActionSize;
@@ -196,6 +198,7 @@ internal sealed class EnvBatch
                 Length = (uint)episode.Length,
             };
             if (episode.Seed is long seed) ending.Seed = seed;
+            if (_vec.EpisodeSeed(i) is long next) ending.NextSeed = next;
             ending.RewardTerms.AddRange(episode.Terms);
             var final = _result.FinalObservation(i);
             for (int k = 0; k < final.Length; k++) ending.FinalObservation.Add(final[k]);

@@ -42,6 +42,13 @@ public sealed class PooledVectorEnv : IVectorEnv
     public int NumEnvs { get; }
     public IReadOnlyList<RemoteVectorEnv> Groups => _groups;
 
+    /// <summary>The seed of pooled env <paramref name="env"/>'s current episode, as its group knows it.</summary>
+    public long? EpisodeSeed(int env)
+    {
+        int g = Array.FindLastIndex(_offsets, o => o <= env);
+        return _groups[g].EpisodeSeed(env - _offsets[g]);
+    }
+
     /// <summary>Groups whose rows are dropped right now because their server is being replaced.</summary>
     public int DownGroups => _down.Count(d => d);
 

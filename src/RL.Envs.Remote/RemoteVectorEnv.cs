@@ -83,6 +83,9 @@ public sealed class RemoteVectorEnv : IVectorEnv
     /// <summary>The process id of the local server this group is on, if it is local.</summary>
     public int? ServerProcessId => _connection?.ProcessId ?? _slot.Current?.ProcessId;
 
+    /// <summary>The seed of env <paramref name="env"/>'s current episode: the one sent, or the one its server reported for an autoreset.</summary>
+    public long? EpisodeSeed(int env) => _seeds[env];
+
     /// <summary>Summaries (reason <see cref="EndReason.ServerLost"/>) of the episodes dropped at the group's last loss.</summary>
     public IReadOnlyList<EpisodeSummary> LostEpisodes { get; private set; } = Array.Empty<EpisodeSummary>();
 
@@ -313,7 +316,7 @@ public sealed class RemoteVectorEnv : IVectorEnv
             _lengths[i] = 0;
             _returns[i] = 0;
             _scores[i] = 0;
-            _seeds[i] = null;
+            _seeds[i] = ending.HasNextSeed ? ending.NextSeed : null;
         }
         result.ClippedActions = (int)reply.ClippedActions;
         _pool.Stats.AddActions(_actions.Length, reply.ClippedActions);

@@ -70,14 +70,16 @@ public class ContractTests
         var registry = EnvCatalog.Create(allowTestEnvs: true);
         long[] seeds = Enumerable.Range(0, numEnvs).Select(i => 1000L + 17 * i).ToArray();
 
-        // In process: frame_skip through the wrapper explicitly, so the server-side repeat is checked against it.
+        // In process: frame_skip through the wrapper explicitly, so the server-side repeat is checked against it, and
+        // episode seeding as the trainer's in-process envs do it (ReplayableEnv), so autoreset episodes, their seeds
+        // included, are checked against what a trainer runs in process (issue 11).
         var inner = new Dictionary<string, string>(options);
         inner.Remove("frame_skip");
         int k = options.TryGetValue("frame_skip", out var f) ? int.Parse(f) : 1;
         using var local = new SyncVectorEnv(Enumerable.Range(0, numEnvs).Select(_ =>
         {
             var env = registry.Create(envId, inner);
-            return k > 1 ? new FrameSkip(env, k) : env;
+            return (IEnv)new ReplayableEnv(k > 1 ? new FrameSkip(env, k) : env);
         }).ToArray());
 
         using var pool = EnvWorkerPool.Start(TestServers.RemoteOptions(envId, new[] { _host.Endpoint }, numEnvs, options));

@@ -82,7 +82,7 @@ public class PoolTests
         var inner = new Dictionary<string, string>(options);
         inner.Remove("frame_skip");
         var registry = RL.Envs.Server.EnvCatalog.Create(allowTestEnvs: true);
-        using var local = new SyncVectorEnv(Enumerable.Range(0, 3).Select(_ => (IEnv)new RL.Envs.Wrappers.FrameSkip(registry.Create("Fault", inner), 2)).ToArray());
+        using var local = new SyncVectorEnv(Enumerable.Range(0, 3).Select(_ => (IEnv)new RL.Envs.Wrappers.EpisodeSeeding(new RL.Envs.Wrappers.FrameSkip(registry.Create("Fault", inner), 2))).ToArray());
         using var pool = EnvWorkerPool.Start(TestServers.LocalOptions("Fault", 1, 3, options));
         ContractTests.CompareBitForBit(local, pool.Groups[0], new long[] { 11, 12, 13 }, 150, expectDropped: true);
     }

@@ -4,6 +4,7 @@ using RL.Core.Buffers;
 using RL.Core.Checkpoints;
 using RL.Core.Config;
 using RL.Core.Exploration;
+using RL.Core.Logging;
 using RL.Core.Networks;
 using RL.Core.Normalization;
 using RL.Core.Optimization;
@@ -230,35 +231,60 @@ public sealed class Ddpg : IDisposable
         }
     }
 
-    /// <summary>The stats of the updates since the last call, as progress.csv columns.</summary>
+    /// <summary>
+    /// The stats of the updates since the last call, as progress.csv columns. A value that does not exist (no update
+    /// since the last row, as during warm-up; a switch that is off) is left out, so its cell stays empty: writing NaN
+    /// for it made warm-up rows look like diverged losses (issue 11).
+    /// </summary>
     public Dictionary<string, double> TakeStats(long envSteps, long replaySize)
     {
-        double n = Math.Max(1, _statUpdates);
+        double n = _statUpdates;
         var stats = new Dictionary<string, double>
         {
-            ["losses/critic_loss"] = _statUpdates > 0 ? _sumCriticLoss / n : double.NaN,
-            ["losses/actor_loss"] = _statUpdates > 0 ? _sumActorLoss / n : double.NaN,
-            ["losses/q_mean"] = _lastQ,
-            ["losses/critic_grad_norm"] = _config.GradClip > 0 && _statUpdates > 0 ? _sumCriticNorm / n : double.NaN,
-            ["losses/actor_grad_norm"] = _config.GradClip > 0 && _statUpdates > 0 ? _sumActorNorm / n : double.NaN,
             ["train/actor_lr"] = _config.ActorLr.At(envSteps),
             ["train/critic_lr"] = _config.CriticLr.At(envSteps),
-            ["train/flip_fraction"] = _statUpdates > 0 ? _statFlips / n : double.NaN,
             ["replay/size"] = replaySize,
             ["explore/action_sigma"] = _config.Exploration.ActionSigmaAt(envSteps),
-            ["explore/adaptive_sigma"] = _adaptive?.Sigma ?? double.NaN,
-            ["explore/adaptive_distance"] = _adaptive?.LastDistance ?? double.NaN,
         };
+        if (_statUpdates > 0)
+        {
+            stats["losses/critic_loss"] = _sumCriticLoss / n;
+            stats["losses/actor_loss"] = _sumActorLoss / n;
+            stats["train/flip_fraction"] = _statFlips / n;
+            if (_config.GradClip > 0)
+            {
+                stats["losses/critic_grad_norm"] = _sumCriticNorm / n;
+                stats["losses/actor_grad_norm"] = _sumActorNorm / n;
+            }
+        }
+        if (_updates > 0) stats["losses/q_mean"] = _lastQ;
+        if (_adaptive is not null)
+        {
+            stats["explore/adaptive_sigma"] = _adaptive.Sigma;
+            if (!double.IsNaN(_adaptive.LastDistance)) stats["explore/adaptive_distance"] = _adaptive.LastDistance;
+        }
         _sumCriticLoss = _sumActorLoss = _sumCriticNorm = _sumActorNorm = 0;
         _statUpdates = _statFlips = 0;
         return stats;
     }
 
-    public static readonly string[] ProgressColumns =
+    /// <summary>The progress.csv columns DDPG adds (after the common ones), with units and meanings (issue 11).</summary>
+    public static readonly CsvColumn[] ProgressColumns =
     {
-        "losses/critic_loss", "losses/actor_loss", "losses/q_mean", "losses/critic_grad_norm", "losses/actor_grad_norm",
-        "train/actor_lr", "train/critic_lr", "train/flip_fraction", "replay/size", "explore/action_sigma",
-        "explore/adaptive_sigma", "explore/adaptive_distance", "explore/param_noise_fraction", "explore/bisection_sigma",
+        new("losses/critic_loss", "reward^2", "mean critic loss over the updates since the previous row: Huber (huber_delta > 0; about |error| x huber_delta for large errors) or squared TD error of Q against r + gamma Q'(s', mu'(s')), rewards after reward.scale; empty: no update since the previous row (warm-up)"),
+        new("losses/actor_loss", "reward", "mean actor loss over the updates since the previous row: -mean Q(s, mu(s)) on the batch (return units after reward.scale); empty: no update since the previous row (warm-up)"),
+        new("losses/q_mean", "reward", "mean Q(s, a) of the batch at the latest of every 100th update (return units after reward.scale); empty: no update yet"),
+        new("losses/critic_grad_norm", "gradient L2 norm", "mean global L2 norm of the critic gradient before clipping, over the updates since the previous row; empty: no update since the previous row, or grad_clip is 0 (not computed)"),
+        new("losses/actor_grad_norm", "gradient L2 norm", "mean global L2 norm of the actor gradient before clipping, over the updates since the previous row; empty: no update since the previous row, or grad_clip is 0 (not computed)"),
+        new("train/actor_lr", "1/update", "the actor's Adam learning rate at this row's decision count (linear schedule over decisions)"),
+        new("train/critic_lr", "1/update", "the critic's Adam learning rate at this row's decision count (linear schedule over decisions)"),
+        new("train/flip_fraction", "fraction 0-1", "share of the updates since the previous row whose batch was mirrored (flip_prob); empty: no update since the previous row"),
+        new("replay/size", "transitions", "transitions in the replay buffer"),
+        new("explore/action_sigma", "action units", "sigma of the action noise (OU or Gaussian) at this row's decision count"),
+        new("explore/adaptive_sigma", "parameter units", "sigma of Plappert's adaptive parameter noise; empty: param_noise is not adaptive"),
+        new("explore/adaptive_distance", "action units", "the last RMS action distance between the actor and its perturbed copy measured by the adaptation; empty: param_noise is not adaptive, or not measured yet"),
+        new("explore/param_noise_fraction", "fraction 0-1", "share of the episodes begun since the previous row that use parameter noise; empty: none begun"),
+        new("explore/bisection_sigma", "parameter units", "mean sigma found by Reason8's bisection for the parameter-noise episodes begun since the previous row; empty: none begun, or param_noise is not bisection"),
     };
 
     // --- checkpoints ---

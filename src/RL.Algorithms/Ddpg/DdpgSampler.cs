@@ -124,8 +124,9 @@ internal sealed class DdpgSampler : IDisposable
         // so a perturbed actor is built from current weights.
         if (_learner.PublishedVersion != _actorVersion) TakePublished();
         _statEpisodes++;
-        // In-process envs know every episode's seed (autoresets included); remote ones report only explicit seeds.
-        _episodeSeed[i] = (_runner.Group as RL.Core.Environments.InProcessEnvGroup)?.Envs[i] is RL.Envs.Wrappers.ReplayableEnv replayable ? replayable.EpisodeSeed : null;
+        // Every env group names the seed of each episode it begins, autoresets and served envs included; this one is
+        // logged when the episode is lost with its server (issue 11: downcasting to in-process envs left served rows without seed).
+        _episodeSeed[i] = _runner.Group.EpisodeSeed(i);
         _score[i] = _return[i] = 0;
         _length[i] = 0;
         _ou[i].Reset();

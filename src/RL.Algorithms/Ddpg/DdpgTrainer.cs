@@ -339,8 +339,10 @@ public static class DdpgTrainer
                 paramEpisodes += p;
                 sigma += sum;
             }
-            values["explore/param_noise_fraction"] = episodes > 0 ? paramEpisodes / (double)episodes : double.NaN;
-            values["explore/bisection_sigma"] = paramEpisodes > 0 && _session.Config.Ddpg.Exploration.ParamNoise == RL.Core.Exploration.ParameterNoiseKind.Bisection ? sigma / paramEpisodes : double.NaN;
+            // Left out (an empty cell) when there is nothing to average, never NaN (issue 11).
+            if (episodes > 0) values["explore/param_noise_fraction"] = paramEpisodes / (double)episodes;
+            if (paramEpisodes > 0 && _session.Config.Ddpg.Exploration.ParamNoise == RL.Core.Exploration.ParameterNoiseKind.Bisection)
+                values["explore/bisection_sigma"] = sigma / paramEpisodes;
             _session.LogProgress(values, IdleFraction);
             _rowUpdates = _counters.Updates;
             _rowSteps = RunCounters.Read(ref _counters.EnvSteps);

@@ -24,8 +24,8 @@ public sealed record SessionOptions
     public ITrainingReporter Reporter { get; init; } = new LineReporter(TextWriter.Null);
     public CancellationToken Cancel { get; init; }
 
-    /// <summary>Extra progress.csv columns the algorithm fills (losses, learning rates, noise).</summary>
-    public IReadOnlyList<string> AlgorithmColumns { get; init; } = Array.Empty<string>();
+    /// <summary>Extra progress.csv columns the algorithm fills (losses, learning rates, noise), with units and meanings.</summary>
+    public IReadOnlyList<CsvColumn> AlgorithmColumns { get; init; } = Array.Empty<CsvColumn>();
 }
 
 /// <summary>One finished (or dropped) episode as the run logs it.</summary>
@@ -104,12 +104,13 @@ public sealed class TrainingSession : IDisposable
         if (resumeFrom is not null) resumeFrom.ReadBinary(RunStateFile, ReadRunState);
         long keepSteps = Counters.EnvSteps, keepUpdates = Counters.Updates;
         (string, double)? Keep(string column, long value) => resumeFrom is null ? null : (column, value);
-        ProgressColumns = CommonColumns.Concat(_termNames.Select(t => "shaping/" + t)).Concat(options.AlgorithmColumns).ToArray();
-        _progress = new CsvTable(directory.ProgressPath, ProgressColumns, Keep("time/updates", keepUpdates));
-        _episodes = new CsvTable(directory.EpisodesPath, EpisodeColumns.Concat(_termNames).ToArray(), Keep("env_steps", keepSteps));
+        var progressColumns = RunFileColumns.Progress.Concat(_termNames.Select(RunFileColumns.ProgressTerm)).Concat(options.AlgorithmColumns).ToArray();
+        ProgressColumns = progressColumns.Select(c => c.Name).ToArray();
+        _progress = new CsvTable(directory.ProgressPath, progressColumns, Keep("time/updates", keepUpdates));
+        _episodes = new CsvTable(directory.EpisodesPath, RunFileColumns.Episodes.Concat(_termNames.Select(RunFileColumns.EpisodeTerm)).ToArray(), Keep("env_steps", keepSteps));
         // Only the trainer's own rows are redone after the resume point; rows of older `rl eval` runs (source "eval")
         // were never the trainer's to drop (issue 10, part 4).
-        _evaluations = new CsvTable(directory.EvaluationsPath, EvaluationColumns, Keep("env_steps", keepSteps),
+        _evaluations = new CsvTable(directory.EvaluationsPath, RunFileColumns.Evaluations, Keep("env_steps", keepSteps),
             cells => cells.Length > EvaluationSourceColumn && cells[EvaluationSourceColumn] == TrainEvaluationSource);
         _tensorBoard = new TensorBoardWriter(directory.TensorBoardDirectory);
         _rateSteps = _processStartSteps = Counters.EnvSteps;
@@ -125,23 +126,10 @@ public sealed class TrainingSession : IDisposable
 
     public const string RunStateFile = "run.bin";
 
-    public static readonly string[] CommonColumns =
-    {
-        "time/updates", "time/env_steps", "time/episodes", "time/wall_s", "time/steps_per_s", "time/updates_per_s",
-        "time/learner_idle_fraction", "charts/episodic_score", "charts/episodic_return", "charts/episode_length",
-        "charts/fall_rate", "env/restarts", "env/timeouts", "env/sim_errors", "env/nonfinite_obs", "env/healthy_servers",
-        "episodes/dropped", "transitions/dropped", "train/nonfinite_updates", "train/rollbacks", "actions/clipped_fraction",
-    };
-
-    public static readonly string[] EpisodeColumns =
-    {
-        "env_steps", "updates", "wall_s", "group", "env", "seed", "score", "return", "length", "end_reason", "exploration",
-    };
-
-    public static readonly string[] EvaluationColumns =
-    {
-        "env_steps", "updates", "wall_s", "source", "checkpoint", "episode", "seed", "score", "return", "length", "end_reason", "options",
-    };
+    // The names only; units and meanings are in RunFileColumns (and the sidecars made from it).
+    public static readonly string[] CommonColumns = RunFileColumns.Progress.Select(c => c.Name).ToArray();
+    public static readonly string[] EpisodeColumns = RunFileColumns.Episodes.Select(c => c.Name).ToArray();
+    public static readonly string[] EvaluationColumns = RunFileColumns.Evaluations.Select(c => c.Name).ToArray();
 
     private const int EvaluationSourceColumn = 3;
     private const string TrainEvaluationSource = "train";
@@ -457,10 +445,6 @@ public sealed class TrainingSession : IDisposable
             ["time/steps_per_s"] = (steps - _windowEnvSteps) / elapsed,
             ["time/updates_per_s"] = (updates - _windowUpdates) / elapsed,
             ["time/learner_idle_fraction"] = learnerIdleFraction,
-            ["charts/episodic_score"] = n > 0 ? _windowScore / n : double.NaN,
-            ["charts/episodic_return"] = n > 0 ? _windowReturn / n : double.NaN,
-            ["charts/episode_length"] = n > 0 ? _windowLength / n : double.NaN,
-            ["charts/fall_rate"] = n > 0 ? _windowFalls / n : double.NaN,
             ["env/restarts"] = status?.Restarts ?? 0,
             ["env/timeouts"] = status?.Timeouts ?? 0,
             ["env/sim_errors"] = RunCounters.Read(ref Counters.SimErrors),
@@ -472,10 +456,19 @@ public sealed class TrainingSession : IDisposable
             ["train/rollbacks"] = Counters.Rollbacks,
             ["actions/clipped_fraction"] = elements > 0 ? clipped / (double)elements : 0,
         };
-        for (int i = 0; i < _termNames.Length; i++) values["shaping/" + _termNames[i]] = n > 0 ? _windowTerms[i] / n : double.NaN;
+        // Window means only exist when an episode ended in the window: otherwise the cells stay empty, so that
+        // "nan" in progress.csv only ever means a value that really was NaN (issue 11).
+        if (n > 0)
+        {
+            values["charts/episodic_score"] = _windowScore / n;
+            values["charts/episodic_return"] = _windowReturn / n;
+            values["charts/episode_length"] = _windowLength / n;
+            values["charts/fall_rate"] = _windowFalls / n;
+            for (int i = 0; i < _termNames.Length; i++) values["shaping/" + _termNames[i]] = _windowTerms[i] / n;
+        }
         foreach (var (k, v) in algorithmValues) values[k] = v;
         var row = new object?[ProgressColumns.Length];
-        for (int i = 0; i < row.Length; i++) row[i] = values.TryGetValue(ProgressColumns[i], out double v) ? v : double.NaN;
+        for (int i = 0; i < row.Length; i++) row[i] = values.TryGetValue(ProgressColumns[i], out double v) ? v : null;
         _progress.Append(row);
         _tensorBoard.AddScalars(steps, values.Where(kv => kv.Key != "time/env_steps"));
         _windowStart = now;
@@ -539,9 +532,9 @@ public sealed class TrainingSession : IDisposable
         _evaluationEnvs ??= OpenEnvs(_provider, Config, options, 1, Math.Min(e.ParallelEnvs, e.Episodes), "evaluation.options");
         var result = Evaluator.Run(_evaluationEnvs.Groups[0], policy, e.Seed, e.Episodes, Cancel);
         long steps = RunCounters.Read(ref Counters.EnvSteps);
-        string optionText = string.Join(";", options.OrderBy(k => k.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
+        string optionText = RunFileColumns.OptionsText(options);
         foreach (var ep in result.Episodes)
-            _evaluations.Append(new object?[] { steps, Counters.Updates, Math.Round(WallSeconds, 3), "train", "", ep.Index, ep.Seed, ep.Score, ep.Return, ep.Length, ep.Reason.Name(), optionText });
+            _evaluations.Append(new object?[] { steps, Counters.Updates, Math.Round(WallSeconds, 3), TrainEvaluationSource, CheckpointStore.NameFor(Counters.Updates), ep.Index, ep.Seed, ep.Score, ep.Return, ep.Length, ep.Reason.Name(), optionText });
         _tensorBoard.AddScalars(steps, new Dictionary<string, double>
         {
             ["eval/mean_score"] = result.Mean,
@@ -585,6 +578,16 @@ public sealed class TrainingSession : IDisposable
         _lastCheckpointTime = Now;
         FlushIfDue(force: true);
         return manifest;
+    }
+
+    /// <summary>The run's counters saved in a checkpoint; <see cref="RunCounters.PreviousWallSeconds"/> is the run's wall time when it was written.</summary>
+    public static RunCounters ReadCounters(CheckpointReader checkpoint)
+    {
+        using var stream = checkpoint.Open(RunStateFile);
+        using var r = new BinaryReader(stream);
+        var counters = new RunCounters();
+        counters.Load(r);
+        return counters;
     }
 
     /// <summary>Loads the normaliser statistics saved in a checkpoint into <paramref name="pipeline"/> (for evaluation).</summary>

@@ -19,6 +19,7 @@ namespace RL.Cli.Commands;
 /// `rl eval runs/name`: runs the run's deterministic policy (best checkpoint by default) for N episodes on
 /// held-out seeds at a chosen difficulty and obstacle count, prints every episode, the mean, SD, fall rate and the
 /// mean over completed (non-fall) runs, and writes the episodes to eval/&lt;checkpoint&gt;-&lt;UTC time&gt;.csv in the run.
+/// Its first line names the checkpoint and why it was chosen (<see cref="EvalCheckpointChoice"/>, issue 11).
 /// It works while the run is being trained: the checkpoint is read into memory and verified there, and the
 /// results go to a file of their own that no trainer rewrites (issue 10, part 4).
 /// </summary>
@@ -94,6 +95,27 @@ public static class EvalCommand
             options[kv[..eq]] = kv[(eq + 1)..];
         }
 
+        // The checkpoint first, and its line first (issue 11): which one is evaluated and why, before any env starts.
+        EvalCheckpoint chosen;
+        var store = new CheckpointStore(run.CheckpointsDirectory, config.Checkpoint.KeepLast, config.Checkpoint.KeepBest);
+        try
+        {
+            chosen = EvalCheckpointChoice.Open(store, checkpointName, PolicyFiles, config.Env.Id == CliEnvironments.LearningToRunId ? " m" : "");
+        }
+        catch (UnknownCheckpointException e)
+        {
+            error.WriteLine($"rl eval: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (InvalidDataException e)
+        {
+            error.WriteLine($"rl eval: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        output.WriteLine(chosen.Line);
+        foreach (string s in chosen.Skipped) output.WriteLine($"skipping {s}");
+        var checkpoint = chosen.Reader;
+
         var registry = CliEnvironments.CreateRegistry();
         string backendName = backend ?? config.Env.Backend;
         EnvGroupSet envs;
@@ -122,51 +144,28 @@ public static class EvalCommand
         }
         using (envs)
         {
-            CheckpointReader checkpoint;
-            var store = new CheckpointStore(run.CheckpointsDirectory, config.Checkpoint.KeepLast, config.Checkpoint.KeepBest);
-            try
-            {
-                checkpoint = OpenCheckpoint(store, checkpointName, output);
-            }
-            catch (InvalidDataException e)
-            {
-                error.WriteLine($"rl eval: {e.Message}");
-                return ExitCodes.Failure;
-            }
             var transform = new ObservationTransform(envs.Spec, config.Observation.RelativeTo, config.Observation.Relative, config.Observation.Drop);
             var pipeline = new ObservationPipeline(transform, config.Observation.Normalize, config.Observation.Clip, config.Observation.Epsilon);
             var device = TorchDevices.Resolve(config.Device);
             config.ApplyTorchThreads();
             using var policy = DdpgPolicy.FromCheckpoint(config.Ddpg.Actor, pipeline, envs.Spec.ActionSpace, checkpoint, device);
-            string optionText = string.Join(";", options.OrderBy(k => k.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
-            output.WriteLine($"evaluating {run.Name} checkpoint {checkpoint.Name} ({checkpoint.Manifest.Meta.GetValueOrDefault("env_steps", "?")} env steps) on {envs.Spec.Id} [{optionText}], {episodes} episodes from seed {seed}");
+            string optionText = RunFileColumns.OptionsText(options);
+            output.WriteLine($"evaluating {run.Name} checkpoint {checkpoint.Name} ({chosen.Counters.EnvSteps} decisions) on {envs.Spec.Id} [{optionText}], {episodes} episodes from seed {seed}");
             var result = Evaluator.Run(envs.Groups[0], policy, seed, episodes);
             foreach (var e in result.Episodes)
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  episode {e.Index,3}  seed {e.Seed,10}  score {e.Score,9:F3}  return {e.Return,9:F3}  length {e.Length,5}  {e.Reason.Name()}"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"mean {result.Mean:F3}  sd {result.Sd:F3}  fall rate {result.FallRate:P1}  mean over completed runs {(double.IsNaN(result.MeanCompleted) ? "n/a" : result.MeanCompleted.ToString("F3", CultureInfo.InvariantCulture))}"));
-            string steps = checkpoint.Manifest.Meta.GetValueOrDefault("env_steps", "");
-            string updates = checkpoint.Manifest.Meta.GetValueOrDefault("updates", "");
+            // Every cell filled, with the meanings of the trainer's rows (issue 11): wall_s is the run's training time
+            // when the evaluated policy was saved, as it is the training time at the evaluation in a trainer row.
+            var c = chosen.Counters;
             string path = ClaimResultFile(run, checkpoint.Name);
-            CsvTable.WriteAll(path, TrainingSession.EvaluationColumns, result.Episodes.Select(e =>
-                new object?[] { steps, updates, "", "eval", checkpoint.Name, e.Index, e.Seed, e.Score, e.Return, e.Length, e.Reason.Name(), optionText }));
+            CsvTable.WriteAll(path, RunFileColumns.Evaluations, result.Episodes.Select(e =>
+                new object?[] { c.EnvSteps, c.Updates, Math.Round(c.PreviousWallSeconds, 3), "eval", checkpoint.Name, e.Index, e.Seed, e.Score, e.Return, e.Length, e.Reason.Name(), optionText }),
+                CsvColumns.SharedSidecar(run.EvalDirectory));
             output.WriteLine($"wrote {result.Episodes.Count} episodes to {path}");
             return ExitCodes.Ok;
         }
-    }
-
-    /// <summary>
-    /// Reads the policy's files of the requested checkpoint into memory; "best" falls back to the newest valid
-    /// checkpoint while no evaluation has picked a best one yet.
-    /// </summary>
-    private static CheckpointReader OpenCheckpoint(CheckpointStore store, string name, TextWriter output)
-    {
-        if (name != CheckpointStore.BestPointer || store.Pointer(CheckpointStore.BestPointer) is not null)
-            return store.OpenSnapshot(name, PolicyFiles);
-        var skipped = new List<string>();
-        var reader = store.OpenLatestValid(skipped, n => store.OpenSnapshot(n, PolicyFiles));
-        foreach (string s in skipped) output.WriteLine($"skipping {s}");
-        return reader ?? throw new InvalidDataException($"{Path.GetDirectoryName(store.Root)} has no valid checkpoint.");
     }
 
     /// <summary>eval/&lt;checkpoint&gt;-&lt;UTC time&gt;.csv, claimed with CreateNew so two evaluations in the same second get two files.</summary>

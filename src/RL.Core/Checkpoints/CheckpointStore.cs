@@ -113,6 +113,22 @@ public sealed class CheckpointStore
             : Directory.GetDirectories(Root, Prefix + "*").Select(Path.GetFileName).OfType<string>()
                 .OrderByDescending(n => n, StringComparer.Ordinal).ToList();
 
+    /// <summary>
+    /// The manifest of checkpoint <paramref name="name"/> (a directory name) without verifying its files, or null when
+    /// it has none that parses: for listing what a run has (`rl eval --checkpoint` with an unknown name, issue 11).
+    /// </summary>
+    public CheckpointManifest? TryReadManifest(string name)
+    {
+        try
+        {
+            return ReadManifest(name, Path.Combine(Root, name));
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The name the pointer file (<see cref="LatestPointer"/> or <see cref="BestPointer"/>) names, if any.</summary>
     public string? Pointer(string pointer)
     {

@@ -64,6 +64,8 @@ public sealed class InProcessEnvGroup : IVectorEnv, IResumableEnvGroup
 
     public void Step(ReadOnlySpan<float> actions, VectorStepResult result) => _inner.Step(actions, result);
 
+    public long? EpisodeSeed(int env) => _inner.EpisodeSeed(env);
+
     public void SaveState(BinaryWriter writer, ReadOnlySpan<float> observations)
     {
         int obs = Spec.ObservationSize;

@@ -34,6 +34,17 @@ public sealed class CsvTable : IDisposable
         }
     }
 
+    /// <summary>
+    /// Opens the table with described columns and writes their sidecar (<see cref="CsvColumns"/>; default
+    /// x.columns.csv beside x.csv) from the same list that makes the header, so the two cannot disagree (issue 11).
+    /// </summary>
+    public CsvTable(string path, IReadOnlyList<CsvColumn> columns, (string Column, double Max)? keepRowsUpTo = null,
+        Func<string[], bool>? trimmable = null, string? sidecarPath = null)
+        : this(path, columns.Select(c => c.Name).ToArray(), keepRowsUpTo, trimmable)
+    {
+        CsvColumns.Write(sidecarPath ?? CsvColumns.SidecarOf(path), columns);
+    }
+
     public string Path { get; }
     public IReadOnlyList<string> Columns { get; }
 
@@ -71,16 +82,63 @@ public sealed class CsvTable : IDisposable
         s.IndexOfAny(new[] { ',', '"', '\n', '\r' }) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 
     /// <summary>Writes a whole table at once (temporary file, fsync, rename): a reader never sees it half written.</summary>
-    public static void WriteAll(string path, IReadOnlyList<string> columns, IEnumerable<object?[]> rows)
+    public static void WriteAll(string path, IReadOnlyList<string> columns, IEnumerable<object?[]> rows) =>
+        AtomicFile.WriteAllText(path, Render(columns, rows, System.IO.Path.GetFileName(path)));
+
+    /// <summary>Writes a whole table at once and its column sidecar (<paramref name="sidecarPath"/>, default x.columns.csv).</summary>
+    public static void WriteAll(string path, IReadOnlyList<CsvColumn> columns, IEnumerable<object?[]> rows, string? sidecarPath = null)
+    {
+        CsvColumns.Write(sidecarPath ?? CsvColumns.SidecarOf(path), columns);
+        WriteAll(path, columns.Select(c => c.Name).ToArray(), rows);
+    }
+
+    /// <summary>The text of a whole table: header and rows, each line ending in '\n'.</summary>
+    public static string Render(IReadOnlyList<string> columns, IEnumerable<object?[]> rows, string name = "table")
     {
         var text = new StringBuilder(string.Join(',', columns.Select(Escape))).Append('\n');
         foreach (var row in rows)
         {
             if (row.Length != columns.Count)
-                throw new ArgumentException($"{System.IO.Path.GetFileName(path)}: row has {row.Length} values for {columns.Count} columns.");
+                throw new ArgumentException($"{name}: row has {row.Length} values for {columns.Count} columns.");
             text.AppendJoin(',', row.Select(Format)).Append('\n');
         }
-        AtomicFile.WriteAllText(path, text.ToString());
+        return text.ToString();
+    }
+
+    /// <summary>Reads a file this class wrote back into cells (quoted cells with commas, quotes or line breaks included).</summary>
+    public static List<string[]> ReadRows(string path)
+    {
+        string text = File.ReadAllText(path);
+        var rows = new List<string[]>();
+        var row = new List<string>();
+        var cell = new StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"') { cell.Append('"'); i++; }
+                else if (c == '"') quoted = false;
+                else cell.Append(c);
+            }
+            else if (c == '"') quoted = true;
+            else if (c == ',') { row.Add(cell.ToString()); cell.Clear(); }
+            else if (c == '\n')
+            {
+                row.Add(cell.ToString());
+                cell.Clear();
+                rows.Add(row.ToArray());
+                row.Clear();
+            }
+            else if (c != '\r') cell.Append(c);
+        }
+        if (cell.Length > 0 || row.Count > 0)
+        {
+            row.Add(cell.ToString());
+            rows.Add(row.ToArray());
+        }
+        return rows;
     }
 
     private static void Repair(string path, string header, (string Column, double Max)? keepRowsUpTo, Func<string[], bool>? trimmable)

@@ -5,7 +5,8 @@ namespace RL.Core.Logging;
 /// once when the run starts), resumes.yaml (one record per resume with its overrides), progress.csv,
 /// episodes.csv, evaluations.csv (the trainer's evaluations), eval/ (one CSV per `rl eval`), tb/ (TensorBoard
 /// events), checkpoints/, train.lock (held by the live trainer, see <see cref="RunLock"/>) and error.log (stack
-/// traces of unexpected failures). Every file can be read without the framework.
+/// traces of unexpected failures). Every file can be read without the framework; each CSV's columns are described
+/// (unit, meaning) in a sidecar beside it (<see cref="CsvColumns"/>, issue 11). docs/run-directory.md says the same for users.
 /// </summary>
 public sealed class RunDirectory
 {

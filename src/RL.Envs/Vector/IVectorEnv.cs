@@ -22,4 +22,10 @@ public interface IVectorEnv : IDisposable
 
     /// <summary>Steps every env with [NumEnvs × ActionSize] actions.</summary>
     void Step(ReadOnlySpan<float> actions, VectorStepResult result);
+
+    /// <summary>
+    /// The seed env <paramref name="env"/>'s current episode was reset with, or null when not known: a trainer logs
+    /// it with the episode, also for an episode its server loses (issue 11).
+    /// </summary>
+    long? EpisodeSeed(int env) => null;
 }

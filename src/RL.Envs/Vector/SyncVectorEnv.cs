@@ -49,7 +49,7 @@ public sealed class SyncVectorEnv : IVectorEnv
         {
             long? seed = seeds.Length == 0 ? null : seeds[i];
             _envs[i].Reset(seed, observations.Slice(i * _obs, _obs));
-            _trackers[i].Start(seed);
+            _trackers[i].Start(SeedOf(_envs[i]) ?? seed);
         }
         _started = true;
     }
@@ -76,10 +76,16 @@ public sealed class SyncVectorEnv : IVectorEnv
             if (result.Done(i) || result.Dropped[i]) result.Episodes.Add(_trackers[i].Finish(result.Reasons[i]));
         }
         result.ClippedActions = clipped;
-        // Start the new episodes' trackers after the summaries were taken.
+        // Start the new episodes' trackers after the summaries were taken; an env that knows the seed of the episode
+        // its autoreset began passes it on, so every episode's summary has its seed (issue 11).
         for (int i = 0; i < NumEnvs; i++)
-            if (result.Done(i) || result.Dropped[i]) _trackers[i].Start(null);
+            if (result.Done(i) || result.Dropped[i]) _trackers[i].Start(SeedOf(_envs[i]));
     }
+
+    /// <summary>The seed env <paramref name="env"/>'s current episode was reset with, when known.</summary>
+    public long? EpisodeSeed(int env) => _trackers[env].Seed;
+
+    private static long? SeedOf(IEnv env) => (env as IEpisodeSeed)?.EpisodeSeed;
 
     private void StepOne(int i, ReadOnlySpan<float> action, VectorStepResult result)
     {

@@ -11,7 +11,7 @@ namespace RL.Envs.Wrappers;
 /// env, which the replay checks: an episode that ends during replay, or a final observation that differs from
 /// the saved one, is reported rather than silently continued.
 /// </summary>
-public sealed class ReplayableEnv : IEnv
+public sealed class ReplayableEnv : IEnv, IEpisodeSeed
 {
     private readonly IEnv _inner;
     private readonly List<float> _actions = new();
@@ -28,6 +28,8 @@ public sealed class ReplayableEnv : IEnv
 
     /// <summary>The seed the current episode was reset with.</summary>
     public long EpisodeSeed => SeedOf(_baseSeed, _episode);
+
+    long? IEpisodeSeed.EpisodeSeed => EpisodeSeed;
 
     public long EpisodeIndex => _episode;
     public int StepsInEpisode => _actions.Count / Spec.ActionSize;
