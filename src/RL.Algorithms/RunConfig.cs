@@ -23,7 +23,7 @@ public enum AlgorithmKind
 /// </summary>
 public sealed record RunConfig : IValidatedConfig
 {
-    [ConfigDoc("Run name: the run directory is runs_dir/name (a suffix -2, -3 … is added when it exists).",
+    [ConfigDoc("Run name: the run directory is runs_dir/name-seedN with N the master seed, so runs of a seed sweep get their own (a suffix -2, -3 … is added when it exists).",
         Unit = "-", Source = "ours: a placeholder; every file in experiments/configs/ names its run")]
     public string Name { get; init; } = "run";
 

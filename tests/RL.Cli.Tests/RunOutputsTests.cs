@@ -27,7 +27,7 @@ public class RunOutputsTests
         var train = RlProcess.Run(_work, TimeSpan.FromMinutes(3), PendulumRuns.TrainArgs(runs, 1200,
             "ddpg.warmup=400", "train.log_every_updates=200", "evaluation.every_env_steps=600", "evaluation.episodes=2", "evaluation.parallel_envs=2"));
         Assert.That(train.ExitCode, Is.EqualTo(0), train.Stdout + train.Stderr);
-        _run = Path.Combine(runs, "ddpg-pendulum");
+        _run = Path.Combine(runs, "ddpg-pendulum-seed1");
     }
 
     [OneTimeTearDown]

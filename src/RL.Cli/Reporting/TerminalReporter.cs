@@ -18,6 +18,7 @@ public sealed class TerminalReporter : ITrainingReporter
 
     public TerminalReporter(LiveDisplayContext live) => _live = live;
 
+    // Filled and empty parts of the bar differ in shape, not only colour, so NO_COLOR terminals and pane captures show it.
     /// <summary>What the display shows before the first snapshot.</summary>
     public static IRenderable Starting(string what) => new Markup($"[grey]{Markup.Escape(what)}[/]");
 
@@ -42,7 +43,7 @@ public sealed class TerminalReporter : ITrainingReporter
         int filled = (int)Math.Round(BarWidth * Math.Clamp(s.Budget.Fraction, 0, 1));
         var grid = new Grid().AddColumn(new GridColumn().NoWrap().PadRight(2)).AddColumn(new GridColumn());
         grid.AddRow(new Markup($"[bold]{Markup.Escape(s.Run)}[/]"),
-            new Markup($"[green]{new string('━', filled)}[/][grey]{new string('━', BarWidth - filled)}[/] {Markup.Escape(ProgressText.Budget(s))}"));
+            new Markup($"[green]{new string('━', filled)}[/][grey]{new string('─', BarWidth - filled)}[/] {Markup.Escape(ProgressText.Budget(s))}"));
         grid.AddRow(new Markup("[blue]speed[/]"), new Text(ProgressText.Speed(s)));
         grid.AddRow(new Markup("[blue]learning[/]"), new Text(ProgressText.Learning(s)));
         grid.AddRow(new Markup("[blue]health[/]"), new Markup(s.Restarts + s.EpisodesDropped > 0
