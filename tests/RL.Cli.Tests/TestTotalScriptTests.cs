@@ -39,6 +39,17 @@ public class TestTotalScriptTests
     }
 
     [Test]
+    public void SumsTheNormalVerbosityBlocksThatTestShPrints()
+    {
+        string log =
+            "  Passed WrongActionCountIsAnErrorThatSaysSo [1 ms]\n" +
+            "\nTest Run Successful.\nTotal tests: 28\n     Passed: 28\n Total time: 39.1841 Seconds\n" +
+            "  Failed ASamplerException [5 s]\n  Skipped Later [1 ms]\n" +
+            "\nTest Run Failed.\nTotal tests: 31\n     Passed: 28\n     Failed: 1\n    Skipped: 2\n Total time: 4.0582 Minutes\n";
+        Assert.That(Run(log, 59), Is.EqualTo("Total: Failed! - Failed: 1, Passed: 56, Skipped: 2, Total: 59, Duration: 0m 59s - 2 test projects"));
+    }
+
+    [Test]
     public void SaysSoWhenNoProjectReported()
     {
         Assert.That(Run("error CS1002: ; expected\n", 7), Is.EqualTo("Total: no test summary found (the build or a test host failed before any project reported), 0m 07s"));
