@@ -32,6 +32,8 @@ public sealed class EnvServerHost : IAsyncDisposable
         ListeningOn = listeningOn;
     }
 
+    private const string HostLogCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
     /// <summary>Where a client on this machine reaches the server (the actual port when 0 was asked for; loopback for a wildcard bind).</summary>
     public EnvEndpoint Endpoint { get; }
 
@@ -53,6 +55,11 @@ public sealed class EnvServerHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(options.LogLevel);
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        // The host logs a failed start ("Hosting failed to start") with its whole stack trace before StartAsync throws;
+        // the caller reports that failure itself, in one line (issue 11: a busy --port printed a trace). Once started,
+        // the host's errors are logged as before.
+        bool started = false;
+        builder.Logging.AddFilter(HostLogCategory, _ => Volatile.Read(ref started));
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
         if (options.Managed) builder.Services.AddSingleton<IHostLifetime, ManagedChildLifetime>();
@@ -102,12 +109,12 @@ public sealed class EnvServerHost : IAsyncDisposable
         {
             await app.StartAsync(ct).ConfigureAwait(false);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
             await app.DisposeAsync().ConfigureAwait(false);
-            string where = options.UnixSocket is not null ? $"unix:{options.UnixSocket}" : $"{options.Host}:{options.Port}";
-            throw new IOException($"env server cannot listen on {where}: {e.Message}", e);
+            throw ListenFailureException.From(e, options);
         }
+        Volatile.Write(ref started, true);
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<BatchStore>().Dispose());
         var bound = BoundEndpoint(app, options);
         return new EnvServerHost(app, Reachable(bound), bound);
@@ -143,7 +150,11 @@ public sealed class EnvServerHost : IAsyncDisposable
         catch (Exception e) when (e is ArgumentException or IOException or System.Security.Cryptography.CryptographicException)
         {
             await stderr.WriteLineAsync($"rl serve: {e.Message}").ConfigureAwait(false);
-            return e is ArgumentException ? 2 : 1;
+            // RL_DEBUG as in RL.Cli's CommandFailure: the trace for a bug report, never by default.
+            if (Environment.GetEnvironmentVariable("RL_DEBUG") is string debug && debug.Length > 0 && debug != "0")
+                await stderr.WriteLineAsync(e.ToString()).ConfigureAwait(false);
+            // 2 and 1 are RL.Core.ExitCodes.Usage and Failure (this project does not reference RL.Core).
+            return e is ArgumentException or ListenFailureException { IsUsageError: true } ? 2 : 1;
         }
         await using (host.ConfigureAwait(false))
         {

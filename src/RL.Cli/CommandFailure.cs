@@ -1,4 +1,5 @@
 using System.Globalization;
+using RL.Core.Devices;
 
 namespace RL.Cli;
 
@@ -15,9 +16,18 @@ public static class CommandFailure
 
     public static bool Debug => Environment.GetEnvironmentVariable(DebugVariable) is string v && v.Length > 0 && v != "0";
 
-    /// <summary>Prints the failure, writes the trace to <paramref name="errorLog"/> (when given) and returns <see cref="ExitCodes.Failure"/>.</summary>
+    /// <summary>
+    /// Prints the failure, writes the trace to <paramref name="errorLog"/> (when given) and returns <see cref="ExitCodes.Failure"/>;
+    /// a device this build or machine lacks is the user's to fix wherever it was found, so it is one line and
+    /// <see cref="ExitCodes.Usage"/>, with no error log (issue 11: `rl eval` of a run trained with device: cuda).
+    /// </summary>
     public static int Report(string command, Exception e, string? errorLog, TextWriter error)
     {
+        if (e is DeviceUnavailableException)
+        {
+            error.WriteLine($"{command}: {e.Message}");
+            return ExitCodes.Usage;
+        }
         string? written = null;
         if (errorLog is not null)
         {

@@ -9,6 +9,7 @@ public static class Program
     {
         var root = new RootCommand(
             "RL: deep reinforcement learning for the NIPS 2017 Learning-to-Run task, on a MuJoCo rebuild of its simulator.");
+        NoCommand.PrintsHelp(root);
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(EnvCommand.Create());

@@ -63,8 +63,8 @@ public class TorchSmokeTests
         Assert.That(auto.type, Is.EqualTo(cuda.is_available() ? DeviceType.CUDA : DeviceType.CPU));
         if (!cuda.is_available())
         {
-            var e = Assert.Throws<ArgumentException>(() => RL.Core.Devices.TorchDevices.Resolve("cuda"));
-            Assert.That(e!.Message, Does.Contain("CUDA is not available"));
+            var e = Assert.Throws<RL.Core.Devices.DeviceUnavailableException>(() => RL.Core.Devices.TorchDevices.Resolve("cuda"));
+            Assert.That(e!.Message, Does.StartWith("device cuda: ").And.Contain("use device: cpu / auto"));
         }
         Assert.Throws<ArgumentException>(() => RL.Core.Devices.TorchDevices.Resolve("tpu"));
     }

@@ -67,12 +67,14 @@ public static class BenchCommand
         {
             batch, updates, passes, threads, device,
         };
-        agent.SetAction(p =>
+        // Cli.Run: a --device this build lacks is one line and exit code 2 (issue 11), as in rl train and rl eval.
+        agent.SetAction(p => Cli.Run(() =>
         {
+            var on = TorchDevices.Resolve(p.GetValue(device)!);
             torch.set_num_threads(p.GetValue(threads));
-            AgentBenchmark.Run(p.GetValue(batch), p.GetValue(updates), p.GetValue(passes), TorchDevices.Resolve(p.GetValue(device)!), Console.Out);
+            AgentBenchmark.Run(p.GetValue(batch), p.GetValue(updates), p.GetValue(passes), on, Console.Out);
             return ExitCodes.Ok;
-        });
+        }));
         return agent;
     }
 }

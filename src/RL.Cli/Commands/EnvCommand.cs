@@ -112,7 +112,11 @@ public static class EnvCommand
         var seed = SeedOption();
         var difficulty = DifficultyOption();
         var maxObstacles = MaxObstaclesOption();
-        var actions = new Option<FileInfo>("--actions") { Description = "JSON file: an array of 18-value arrays, one per step.", Required = true };
+        var actions = new Option<FileInfo>("--actions")
+        {
+            Description = "JSON file: an array of 18-value arrays, one per step; values outside [0, 1] are clipped (with a warning).",
+            Required = true,
+        };
         var json = JsonOption();
         var command = new Command("rollout", "Replay an action sequence; print per step the observation, reward, terminated/truncated, muscle states and ligament forces.")
         {
@@ -120,17 +124,20 @@ public static class EnvCommand
         };
         command.SetAction(r => Cli.Run(() =>
         {
-            var sequence = ReadActions(r.GetValue(actions)!);
+            var sequence = ActionFile.Read(r.GetValue(actions)!, LearningToRunSpec.ActionNames);
             using var env = MakeEnv(r.GetValue(difficulty), r.GetValue(maxObstacles));
             var obs = new float[LearningToRunSpec.ObservationSize];
             env.Reset(r.GetValue(seed), obs);
             bool asJson = r.GetValue(json);
+            var clipping = new ActionClipping(env.Spec.ActionSpace, LearningToRunSpec.ActionNames);
             using var writer = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = false });
             if (asJson) writer.WriteStartArray();
             var muscles = env.Simulator.Muscles;
             for (int t = 0; t < sequence.Count; t++)
             {
                 var outcome = env.Step(sequence[t], obs);
+                clipping.Record(t + 1, sequence[t], outcome.ClippedActions);
+                var tendonForce = Enumerable.Range(0, LearningToRunSpec.ActionSize).Select(muscles.TendonForce).ToArray();
                 if (asJson)
                 {
                     writer.WriteStartObject();
@@ -140,9 +147,10 @@ public static class EnvCommand
                     writer.WriteBoolean("terminated", outcome.Terminated);
                     writer.WriteBoolean("truncated", outcome.Truncated);
                     writer.WriteString("end_reason", outcome.Reason.Name());
+                    writer.WriteNumber("clipped_actions", outcome.ClippedActions);
                     WriteArray(writer, "fiber_length", muscles.FiberLength);
                     WriteArray(writer, "activation", muscles.Activation);
-                    WriteArray(writer, "tendon_force", Enumerable.Range(0, 18).Select(muscles.TendonForce).ToArray());
+                    WriteArray(writer, "tendon_force", tendonForce);
                     WriteArray(writer, "ligament_force", env.Simulator.Ligaments.Force);
                     writer.WriteEndObject();
                     writer.Flush();
@@ -150,8 +158,15 @@ public static class EnvCommand
                 }
                 else
                 {
-                    Console.WriteLine(FormattableString.Invariant($"step {t + 1,4}: reward {outcome.Reward,10:F6} pelvis ({env.ObservationDouble[1]:F4}, {env.ObservationDouble[2]:F4}) terminated={outcome.Terminated} truncated={outcome.Truncated}"));
-                    Console.WriteLine("  tendon N: " + string.Join(" ", Enumerable.Range(0, 18).Select(m => muscles.TendonForce(m).ToString("F0", CultureInfo.InvariantCulture))));
+                    // Everything the help text promises, as the JSON output has it (issue 11: the text printed only the
+                    // pelvis, the reward and tendon forces).
+                    Console.WriteLine(FormattableString.Invariant(
+                        $"step {t + 1,4} of {sequence.Count}: reward {outcome.Reward:F6} terminated={outcome.Terminated} truncated={outcome.Truncated} clipped_actions={outcome.ClippedActions}"));
+                    Console.WriteLine("  observation:     " + Named(LearningToRunSpec.ObservationNames, env.ObservationDouble, "G6"));
+                    Console.WriteLine("  activation:      " + Named(LearningToRunSpec.ActionNames, muscles.Activation, "F4"));
+                    Console.WriteLine("  fiber length m:  " + Named(LearningToRunSpec.ActionNames, muscles.FiberLength, "F4"));
+                    Console.WriteLine("  tendon force N:  " + Named(LearningToRunSpec.ActionNames, tendonForce, "F0"));
+                    Console.WriteLine("  ligament N·m:    " + Named(LigamentNames, env.Simulator.Ligaments.Force, "G6"));
                 }
                 if (outcome.Done)
                 {
@@ -165,9 +180,19 @@ public static class EnvCommand
                 writer.Flush();
                 Console.WriteLine();
             }
+            if (clipping.Warning() is string warning) Console.Error.WriteLine($"rl env rollout: warning: {warning}");
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    private static readonly string[] LigamentNames = Gait9dof18musc.Ligaments.Select(l => l.Name).ToArray();
+
+    private static string Named(IReadOnlyList<string> names, ReadOnlySpan<double> values, string format)
+    {
+        var parts = new string[values.Length];
+        for (int i = 0; i < values.Length; i++) parts[i] = $"{names[i]}={values[i].ToString(format, CultureInfo.InvariantCulture)}";
+        return string.Join(" ", parts);
     }
 
     private static Command Compare()
@@ -184,25 +209,6 @@ public static class EnvCommand
             return ExitCodes.Ok;
         }));
         return command;
-    }
-
-    private static List<float[]> ReadActions(FileInfo file)
-    {
-        using var doc = JsonDocument.Parse(File.ReadAllText(file.FullName));
-        if (doc.RootElement.ValueKind != JsonValueKind.Array)
-            throw new CliException($"{file.FullName}: expected a JSON array of 18-value arrays, got {doc.RootElement.ValueKind}.");
-        var result = new List<float[]>();
-        int step = 0;
-        foreach (var row in doc.RootElement.EnumerateArray())
-        {
-            step++;
-            if (row.ValueKind != JsonValueKind.Array || row.GetArrayLength() != LearningToRunSpec.ActionSize)
-                throw new CliException($"{file.FullName}: step {step} is not an array of {LearningToRunSpec.ActionSize} numbers.");
-            result.Add(row.EnumerateArray().Select((v, i) => v.ValueKind == JsonValueKind.Number
-                ? v.GetSingle()
-                : throw new CliException($"{file.FullName}: step {step}, action[{i}] is {v.ValueKind}, not a number.")).ToArray());
-        }
-        return result;
     }
 
     private static void WriteArray(Utf8JsonWriter writer, string name, ReadOnlySpan<double> values)

@@ -28,10 +28,9 @@ public static class TorchDevices
         if (s == "cuda" || s.StartsWith("cuda:", StringComparison.Ordinal))
         {
             if (!CudaAvailable())
-                throw new ArgumentException(
-                    $"device '{setting}' requested but CUDA is not available " +
-                    $"({(BuildBackend == "cpu" ? "this build uses TorchSharp-cpu; rebuild with -p:TorchBackend=cuda from a feed that serves TorchSharp-cuda-linux" : "no usable GPU or driver")}). " +
-                    "Use device: cpu or auto.");
+                throw new DeviceUnavailableException(BuildBackend == "cpu"
+                    ? $"device {setting}: this build has TorchSharp's CPU backend (TorchSharp-cpu); build with -p:TorchBackend=cuda on a machine with CUDA, or use device: cpu / auto."
+                    : $"device {setting}: CUDA is not available on this machine (no usable GPU or driver; `rl doctor` checks it); use device: cpu / auto.");
             return s == "cuda" ? torch.CUDA : new torch.Device(s);
         }
         throw new ArgumentException($"device '{setting}' is not one of cpu, cuda, cuda:N, auto.");
