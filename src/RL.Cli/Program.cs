@@ -21,11 +21,28 @@ public static class Program
         // "Unhandled exception" dump; train and eval catch their own first and keep the trace in the run's error.log.
         try
         {
-            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            var parse = root.Parse(args);
+            // An unknown command or option is a usage error (exit 2, issue 11), said in one line per problem and a pointer
+            // to the help, instead of System.CommandLine's full help text after the error and exit code 1.
+            if (parse.Errors.Count > 0)
+            {
+                foreach (var e in parse.Errors) Console.Error.WriteLine($"rl: {e.Message}");
+                string path = string.Join(' ', CommandPath(parse.CommandResult).Prepend("rl"));
+                Console.Error.WriteLine($"rl: see `{path} --help`.");
+                return ExitCodes.Usage;
+            }
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e)
         {
             return CommandFailure.Report("rl", e, errorLog: null, Console.Error);
         }
+    }
+
+    private static IEnumerable<string> CommandPath(System.CommandLine.Parsing.CommandResult? result)
+    {
+        var names = new List<string>();
+        for (var r = result; r?.Parent is System.CommandLine.Parsing.CommandResult parent; r = parent) names.Insert(0, r.Command.Name);
+        return names;
     }
 }

@@ -12,4 +12,14 @@ public class BareCommandTests
         Assert.That(stderr.Trim(), Is.EqualTo("rl: no command given; pick one of the commands above (`rl doctor` checks this machine first)."));
         Assert.That(stdout + stderr, Does.Not.Contain("Required command was not provided"));
     }
+
+    [TestCase("foo", "rl: Unrecognized command or argument 'foo'.", "rl: see `rl --help`.")]
+    [TestCase("doctor --bogus", "rl: Unrecognized command or argument '--bogus'.", "rl: see `rl doctor --help`.")]
+    public void AnUnknownCommandOrOptionIsOneLineAndTheUsageCode(string args, string error, string pointer)
+    {
+        var (code, stdout, stderr) = RlProcess.Run(Path.GetTempPath(), TimeSpan.FromSeconds(60), args.Split(' '));
+        Assert.That(code, Is.EqualTo(2), stderr);
+        Assert.That(stderr.Trim().Split('\n'), Is.EqualTo(new[] { error, pointer }));
+        Assert.That(stdout, Is.Empty, "no help text after the error");
+    }
 }
