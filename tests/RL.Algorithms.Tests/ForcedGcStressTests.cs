@@ -102,5 +102,11 @@ public class ForcedGcStressTests
             adam.Step();
         }
         Assert.That(Parameters.AllFinite(parameters), Is.True);
+        // TorchSharp 0.107.0's LayerNorm disposes its weight and bias in Dispose(bool) even when the finalizer calls it
+        // (NN/Normalization/LayerNorm.cs; Linear checks `disposing`). Without this, mlp is unreachable after the loop's
+        // last forward, the collector thread finalizes it, and the check above reads a disposed Parameter ("Tensor
+        // invalid -- empty handle", seen once at load ~40). Trainers keep their networks in fields; only code that keeps
+        // a list of a module's parameters longer than the module itself is exposed.
+        GC.KeepAlive(mlp);
     }
 }
