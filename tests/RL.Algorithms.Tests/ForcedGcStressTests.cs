@@ -109,4 +109,26 @@ public class ForcedGcStressTests
         // a list of a module's parameters longer than the module itself is exposed.
         GC.KeepAlive(mlp);
     }
+
+    [Test]
+    public void ParametersOutliveTheirUnreachableNetwork()
+    {
+        // With nn.LayerNorm the finalizer of the dropped network disposed its LayerNorm weight and bias, and this check
+        // threw "Tensor invalid -- empty handle" (FinalizerSafeLayerNorm).
+        var parameters = ParametersOfADroppedNetwork();
+        for (int i = 0; i < 3; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        Assert.That(Parameters.AllFinite(parameters), Is.True);
+        Assert.That(parameters.Count, Is.EqualTo(2 * 2 + 2 * 2 + 2), "2 Linear and 2 LayerNorm layers of weight and bias, and the output");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static List<Tensor> ParametersOfADroppedNetwork()
+    {
+        var mlp = new Mlp(8, 2, new MlpConfig { Hidden = new[] { 16, 16 }, LayerNorm = true });
+        return mlp.parameters().Select(p => (Tensor)p).ToList();
+    }
 }

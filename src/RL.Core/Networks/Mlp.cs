@@ -31,7 +31,7 @@ public sealed class Mlp : Module<Tensor, Tensor>
         {
             var linear = MakeLinear(width, config.Hidden[i], noisy, noisySigma0, noiseGenerator);
             layers.Add(($"fc{i}", linear));
-            if (config.LayerNorm) layers.Add(($"ln{i}", nn.LayerNorm(config.Hidden[i], config.LayerNormEps)));
+            if (config.LayerNorm) layers.Add(($"ln{i}", new FinalizerSafeLayerNorm(config.Hidden[i], config.LayerNormEps)));
             layers.Add(($"act{i}", MakeActivation(config.Activation)));
             width = config.Hidden[i];
         }
