@@ -84,7 +84,7 @@ public sealed record RunConfig : IValidatedConfig
     {
         if (Name.Length == 0 || Name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || Name is "." or "..")
             error("name", $"'{Name}' cannot be a directory name.");
-        if (Algorithm != AlgorithmKind.Ddpg)
-            error("algorithm", $"{ConfigNaming.EnumName(Algorithm)} is not available yet: PPO and TRPO come next through this pipeline; use ddpg.");
+        if (!AlgorithmCatalog.Available.Contains(Algorithm))
+            error("algorithm", $"{ConfigNaming.EnumName(Algorithm)} is not built yet; available: {string.Join(", ", AlgorithmCatalog.Available.Select(k => ConfigNaming.EnumName(k)))}.");
     }
 }

@@ -69,7 +69,7 @@ public class ForcedGcStressTests
             {
                 "train.max_updates=600", "evaluation.every_env_steps=200", "checkpoint.every_updates=100",
             }).ToArray());
-            Ddpg.TrainOutcome outcome;
+            Training.TrainOutcome outcome;
             using (var collector = new CollectorThread())
             {
                 outcome = TestRuns.Train(config).Outcome;

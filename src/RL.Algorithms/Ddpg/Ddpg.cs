@@ -18,15 +18,6 @@ using static TorchSharp.torch;
 
 namespace RL.Algorithms.Ddpg;
 
-/// <summary>How a training run ended, and the process exit code that says so.</summary>
-public sealed record TrainOutcome(int ExitCode, string Reason)
-{
-    // The codes are the shared table's (RL.Core.ExitCodes, issue 10). Failure: an unexpected exception in a sampler,
-    // an update or the loop (error.log has the details).
-    public const int Completed = RL.Core.ExitCodes.Ok, Failure = RL.Core.ExitCodes.Failure, EnvFailure = RL.Core.ExitCodes.EnvFailure,
-        NonFinite = RL.Core.ExitCodes.NonFinite, Interrupted = RL.Core.ExitCodes.Interrupted;
-}
-
 /// <summary>
 /// Deep Deterministic Policy Gradient (Lillicrap et al. 2015) with the 2017 Learning-to-Run recipe as switches
 /// (Reason8: LayerNorm, parameter noise, reflection; recipes §3.3, §5). Reads top to bottom: networks and

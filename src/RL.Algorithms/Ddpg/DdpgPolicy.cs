@@ -10,7 +10,7 @@ namespace RL.Algorithms.Ddpg;
 /// The deterministic DDPG policy used for evaluation: observation transform → normalisation with frozen
 /// statistics → actor μ(s) with NoisyNet layers in eval mode (their μ weights) and no action noise.
 /// </summary>
-public sealed class DdpgPolicy : IPolicy, IDisposable
+public sealed class DdpgPolicy : IEvaluationPolicy
 {
     private readonly DeterministicActor _actor;
     private readonly ObservationPipeline _pipeline;

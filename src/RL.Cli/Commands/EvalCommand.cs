@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using RL.Algorithms;
-using RL.Algorithms.Ddpg;
 using RL.Algorithms.Training;
 using RL.Cli.Environments;
 using RL.Core.Checkpoints;
@@ -25,8 +24,6 @@ namespace RL.Cli.Commands;
 /// </summary>
 public static class EvalCommand
 {
-    /// <summary>The checkpoint files <see cref="DdpgPolicy.FromCheckpoint"/> reads: the actor and the normaliser statistics.</summary>
-    private static readonly string[] PolicyFiles = { "actor.pt", TrainingSession.RunStateFile };
 
     public static Command Create()
     {
@@ -67,12 +64,14 @@ public static class EvalCommand
     {
         RunDirectory run;
         RunConfig config;
+        IAlgorithm algorithm;
         try
         {
             if (episodes < 1) throw new ConfigException(null, "--episodes", $"must be at least 1, got {episodes}.");
             run = RunDirectory.Open(runPath);
             // The run's effective config: config.yaml plus the budget and evaluation overrides its resumes kept.
             config = RunConfigLoader.LoadRun(run.Root, Array.Empty<string>());
+            algorithm = AlgorithmCatalog.For(config.Algorithm);
         }
         catch (Exception e) when (e is ConfigException or IOException)
         {
@@ -100,7 +99,7 @@ public static class EvalCommand
         var store = new CheckpointStore(run.CheckpointsDirectory, config.Checkpoint.KeepLast, config.Checkpoint.KeepBest);
         try
         {
-            chosen = EvalCheckpointChoice.Open(store, checkpointName, PolicyFiles, config.Env.Id == CliEnvironments.LearningToRunId ? " m" : "");
+            chosen = EvalCheckpointChoice.Open(store, checkpointName, algorithm.PolicyFiles, config.Env.Id == CliEnvironments.LearningToRunId ? " m" : "");
         }
         catch (UnknownCheckpointException e)
         {
@@ -148,7 +147,7 @@ public static class EvalCommand
             var pipeline = new ObservationPipeline(transform, config.Observation.Normalize, config.Observation.Clip, config.Observation.Epsilon);
             var device = TorchDevices.Resolve(config.Device);
             config.ApplyTorchThreads();
-            using var policy = DdpgPolicy.FromCheckpoint(config.Ddpg.Actor, pipeline, envs.Spec.ActionSpace, checkpoint, device);
+            using var policy = algorithm.LoadPolicy(config, pipeline, envs.Spec.ActionSpace, checkpoint, device);
             string optionText = RunFileColumns.OptionsText(options);
             output.WriteLine($"evaluating {run.Name} checkpoint {checkpoint.Name} ({chosen.Counters.EnvSteps} decisions) on {envs.Spec.Id} [{optionText}], {episodes} episodes from seed {seed}");
             var result = Evaluator.Run(envs.Groups[0], policy, seed, episodes);

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using RL.Algorithms;
-using RL.Algorithms.Ddpg;
 using RL.Algorithms.Training;
 using RL.Cli.Environments;
 using RL.Cli.Reporting;
@@ -127,7 +126,7 @@ public static class TrainCommand
                 ResumeDirectory = resume,
                 ResumeOverrides = resume is null ? Array.Empty<string>() : overrides,
                 Cancel = cancel.Token,
-                AlgorithmColumns = Ddpg.ProgressColumns,
+                AlgorithmColumns = AlgorithmCatalog.For(config.Algorithm).ProgressColumns,
             };
             bool terminal = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
             TrainOutcome outcome;
@@ -177,6 +176,6 @@ public static class TrainCommand
         using var session = TrainingSession.Open(config, providers, options);
         opened(session.Directory.Root);
         options.Reporter.Message($"run directory {session.Directory.Root}");
-        return DdpgTrainer.Train(session);
+        return AlgorithmCatalog.For(config.Algorithm).Train(session);
     }
 }

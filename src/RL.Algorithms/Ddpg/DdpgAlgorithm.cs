@@ -1,0 +1,23 @@
+using RL.Algorithms.Training;
+using RL.Core.Checkpoints;
+using RL.Core.Logging;
+using RL.Core.Normalization;
+using RL.Envs.Spaces;
+using static TorchSharp.torch;
+
+namespace RL.Algorithms.Ddpg;
+
+/// <summary>DDPG's entry in <see cref="AlgorithmCatalog"/>: the trainer, its progress columns and its policy.</summary>
+public sealed class DdpgAlgorithm : IAlgorithm
+{
+    public AlgorithmKind Kind => AlgorithmKind.Ddpg;
+
+    public IReadOnlyList<CsvColumn> ProgressColumns => Ddpg.ProgressColumns;
+
+    public IReadOnlyList<string> PolicyFiles { get; } = new[] { "actor.pt", TrainingSession.RunStateFile };
+
+    public TrainOutcome Train(TrainingSession session) => DdpgTrainer.Train(session);
+
+    public IEvaluationPolicy LoadPolicy(RunConfig config, ObservationPipeline pipeline, Box actionSpace, CheckpointReader checkpoint, Device device) =>
+        DdpgPolicy.FromCheckpoint(config.Ddpg.Actor, pipeline, actionSpace, checkpoint, device);
+}
