@@ -68,6 +68,9 @@ public static class TrainCommand
         DefaultRecipeChoice? builtIn = null;
         try
         {
+            // System.CommandLine hands an unknown option to the config argument; say so rather than "config file not found".
+            if (configPath is not null && configPath.StartsWith('-') && !File.Exists(configPath))
+                throw new ConfigException(null, configPath, $"is not an option of rl train (see `rl train --help`) nor a config file.");
             if (resume is not null && configPath is not null)
                 throw new ConfigException(null, "config", "give either a config file or --resume <run directory>, not both (a resumed run uses its own config.yaml).");
             // A resume reads its run's config.yaml and resumes.yaml and checks the overrides before anything is
