@@ -282,9 +282,12 @@ public sealed class Ddpg : IDisposable
 
     public const string Kind = "ddpg";
 
+    /// <summary>The checkpoint file of the actor: what a policy for evaluation reads.</summary>
+    public const string ActorFile = "actor.pt";
+
     public void Save(CheckpointWriter w)
     {
-        w.AddModule("actor.pt", actor);
+        w.AddModule(ActorFile, actor);
         w.AddModule("critic.pt", critic);
         w.AddModule("actor_target.pt", actorTarget);
         w.AddModule("critic_target.pt", criticTarget);
@@ -352,7 +355,7 @@ public sealed class Ddpg : IDisposable
     /// <summary>Reloads only what learning changes (networks, optimisers) from a checkpoint: the rollback of R9.</summary>
     public void LoadLearner(CheckpointReader r)
     {
-        r.ReadModule("actor.pt", actor);
+        r.ReadModule(ActorFile, actor);
         r.ReadModule("critic.pt", critic);
         r.ReadModule("actor_target.pt", actorTarget);
         r.ReadModule("critic_target.pt", criticTarget);

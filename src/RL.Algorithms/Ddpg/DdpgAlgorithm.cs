@@ -14,7 +14,7 @@ public sealed class DdpgAlgorithm : IAlgorithm
 
     public IReadOnlyList<CsvColumn> ProgressColumns => Ddpg.ProgressColumns;
 
-    public IReadOnlyList<string> PolicyFiles { get; } = new[] { "actor.pt", TrainingSession.RunStateFile };
+    public IReadOnlyList<string> PolicyFiles { get; } = new[] { Ddpg.ActorFile, TrainingSession.RunStateFile };
 
     public TrainOutcome Train(TrainingSession session) => DdpgTrainer.Train(session);
 

@@ -35,7 +35,7 @@ public sealed class DdpgPolicy : IEvaluationPolicy
             throw new InvalidDataException($"checkpoint {checkpoint.Name} was written by '{checkpoint.Manifest.Kind}', not DDPG.");
         var actor = IsolatedInit.Build(() => new DeterministicActor(pipeline.Size, actionSpace, config,
             config.Noisy != NoisyLayers.None ? new Generator(0, device: torch.CPU) : null));
-        checkpoint.ReadModule("actor.pt", actor);
+        checkpoint.ReadModule(Ddpg.ActorFile, actor);
         actor.to(device);
         TrainingSession.ReadObservationStatistics(checkpoint, pipeline);
         return new DdpgPolicy(actor, pipeline, device);

@@ -71,7 +71,6 @@ public sealed class TrainingSession : IDisposable
     private long _processStartSteps, _processStartUpdates;
     // Simulator steps per decision, for the console's simulator steps/s (the env spec carries the frame_skip it was made with).
     private readonly int _frameSkip;
-    // L2R's score is metres the pelvis moved forward (2017 rules); other envs' scores have no unit we can name.
     private readonly string _scoreUnit;
 
     private TrainingSession(RunConfig config, IEnvGroupProvider provider, EnvGroupSet envs, RunDirectory directory, RunLock runLock,
@@ -92,7 +91,7 @@ public sealed class TrainingSession : IDisposable
         _termNames = envs.Spec.RewardTermNames;
         _windowTerms = new double[_termNames.Length];
         _frameSkip = envs.Spec.Options.TryGetValue("frame_skip", out string? k) && int.TryParse(k, NumberStyles.Integer, CultureInfo.InvariantCulture, out int skip) ? skip : 1;
-        _scoreUnit = envs.Spec.Id == "L2R" ? " m" : "";
+        _scoreUnit = ScoreUnit.SuffixFor(envs.Spec.Id);
         int first = 0;
         Runners = envs.Groups.Select((g, i) =>
         {

@@ -13,8 +13,8 @@ public readonly record struct MachineFacts(int Cores, long AvailableMemoryBytes)
     public static MachineFacts Current => new(Environment.ProcessorCount, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
 }
 
-/// <summary>The default of `rl train` without a config: the config tree, the overrides it chose, and why.</summary>
-public sealed record DefaultRecipeChoice(ConfigNode Root, IReadOnlyList<string> Overrides, IReadOnlyList<string> Explanation);
+/// <summary>The default of `rl train` without a config: the config tree (the overrides it chose applied) and why.</summary>
+public sealed record DefaultRecipeChoice(ConfigNode Root, IReadOnlyList<string> Explanation);
 
 /// <summary>
 /// `rl train` with no config trains the 2-core Reason8 recipe (experiments/configs/ddpg-l2r-reason8-2core.yaml) for a
@@ -71,7 +71,7 @@ public static class DefaultRecipe
                 $"this machine has {Gb(machine.AvailableMemoryBytes)} available, too little for the default recipe's replay buffer " +
                 $"(at least 100,000 transitions of {BytesPerTransition} bytes in a quarter of it); pass a config with a smaller ddpg.buffer_size.");
 
-        var overrides = new List<string>
+        string[] overrides =
         {
             $"name={RunName}",
             $"train.max_env_steps={BudgetDecisions}",
@@ -93,7 +93,7 @@ public static class DefaultRecipe
                 $"(~{BudgetDecisions / IdleTwoCoreDecisionsPerSecond / 60:F0} min on an idle 2-core machine)"),
             $"the full 2017 recipe is one config away: rl train {FullRecipeFile}",
         };
-        return new DefaultRecipeChoice(root, overrides, why);
+        return new DefaultRecipeChoice(root, why);
     }
 
     private static ConfigNode Parse(string resource, string displayName)

@@ -99,7 +99,7 @@ public static class EvalCommand
         var store = new CheckpointStore(run.CheckpointsDirectory, config.Checkpoint.KeepLast, config.Checkpoint.KeepBest);
         try
         {
-            chosen = EvalCheckpointChoice.Open(store, checkpointName, algorithm.PolicyFiles, config.Env.Id == CliEnvironments.LearningToRunId ? " m" : "");
+            chosen = EvalCheckpointChoice.Open(store, checkpointName, algorithm.PolicyFiles, ScoreUnit.SuffixFor(config.Env.Id));
         }
         catch (UnknownCheckpointException e)
         {
