@@ -4,14 +4,14 @@ using RL.Core.Config;
 
 namespace RL.Algorithms;
 
-/// <summary>The learning algorithm a run trains with. PPO and TRPO arrive through the same pipeline next.</summary>
+/// <summary>The learning algorithm a run trains with; each has its own config section and folder.</summary>
 public enum AlgorithmKind
 {
     [ConfigDoc("Deep Deterministic Policy Gradient (Lillicrap et al. 2015) with the 2017 Learning-to-Run tricks as switches (docs/algorithms.md).")]
     Ddpg,
-    [ConfigDoc("Proximal Policy Optimization: not built yet (a config naming it is refused).")]
+    [ConfigDoc("Proximal Policy Optimization (Schulman et al. 2017): clipped surrogate, GAE, minibatch epochs (docs/algorithms.md).")]
     Ppo,
-    [ConfigDoc("Trust Region Policy Optimization: not built yet (a config naming it is refused).")]
+    [ConfigDoc("Trust Region Policy Optimization (Schulman et al. 2015): conjugate-gradient natural step within a KL limit, line search, separate value fit (docs/algorithms.md).")]
     Trpo,
 }
 
@@ -36,8 +36,8 @@ public sealed record RunConfig : IValidatedConfig
     [ConfigRange(0, 9.2e18)]
     public long Seed { get; init; } = 1;
 
-    [ConfigDoc("The learning algorithm. Only ddpg is built; PPO and TRPO will arrive through the same pipeline.",
-        Unit = "-", Source = "ours: the only algorithm built")]
+    [ConfigDoc("The learning algorithm; its settings are the section of the same name (ddpg:, ppo:, trpo:).",
+        Unit = "-", Source = "ours: DDPG was the most sample-efficient on this task (Pavlov et al. 2017)")]
     public AlgorithmKind Algorithm { get; init; } = AlgorithmKind.Ddpg;
 
     [ConfigDoc("Where the networks run: cpu, cuda, cuda:N or auto (cuda when one is present).",
@@ -79,6 +79,12 @@ public sealed record RunConfig : IValidatedConfig
 
     [ConfigDoc("DDPG hyperparameters; defaults are the original paper's (Lillicrap et al. 2015), the tuned recipes are in experiments/configs/ (docs/algorithms.md).")]
     public DdpgConfig Ddpg { get; init; } = new();
+
+    [ConfigDoc("PPO hyperparameters; defaults are Schulman et al. 2017's MuJoCo settings, the 2017 Learning-to-Run recipes are in experiments/configs/ (docs/algorithms.md).")]
+    public Ppo.PpoConfig Ppo { get; init; } = new();
+
+    [ConfigDoc("TRPO hyperparameters; defaults are baselines trpo_mpi's, Pavlov et al.'s recipe is in experiments/configs/ (docs/algorithms.md).")]
+    public Trpo.TrpoConfig Trpo { get; init; } = new();
 
     public void Validate(Action<string, string> error)
     {

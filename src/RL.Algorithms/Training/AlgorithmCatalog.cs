@@ -2,12 +2,14 @@ using RL.Core.Config;
 
 namespace RL.Algorithms.Training;
 
-/// <summary>The algorithms `rl train` and `rl eval` can run, by <c>algorithm:</c>. PPO and TRPO join with one line each.</summary>
+/// <summary>The algorithms `rl train` and `rl eval` can run, by <c>algorithm:</c>. A new algorithm joins with one line.</summary>
 public static class AlgorithmCatalog
 {
     private static readonly IReadOnlyDictionary<AlgorithmKind, IAlgorithm> Built = new Dictionary<AlgorithmKind, IAlgorithm>
     {
         [AlgorithmKind.Ddpg] = new Ddpg.DdpgAlgorithm(),
+        [AlgorithmKind.Ppo] = new Ppo.PpoAlgorithm(),
+        [AlgorithmKind.Trpo] = new Trpo.TrpoAlgorithm(),
     };
 
     public static IReadOnlyCollection<AlgorithmKind> Available => Built.Keys.ToArray();
