@@ -43,10 +43,6 @@ internal sealed class DdpgSampler : IDisposable
     private readonly Box _space;
     private long _actorVersion = -1;
     private int _stepsSinceSync;
-    // Own per-env sums, to log episodes that a lost worker cut short.
-    private readonly double[] _score, _return;
-    private readonly int[] _length;
-    private readonly long?[] _episodeSeed;
 
     public DdpgSampler(EnvGroupRunner runner, TrainingSession session, DdpgConfig config, Ddpg learner)
     {
@@ -81,10 +77,6 @@ internal sealed class DdpgSampler : IDisposable
         _noise = new float[_a];
         _obsCpu = BufferViews.View(_obs, _n, _o);
         _actionsCpu = BufferViews.View(_actions, _n, _a);
-        _score = new double[_n];
-        _return = new double[_n];
-        _length = new int[_n];
-        _episodeSeed = new long?[_n];
     }
 
     public int Index => _runner.Index;
@@ -102,6 +94,9 @@ internal sealed class DdpgSampler : IDisposable
     public void Start(long envSteps)
     {
         SyncActor(force: true);
+        // The group may have been restored without this sampler's file (its sampler failed): the runner's sums of
+        // those episodes are then unknown and start again here, as the sampler's own did before issue 12.
+        _runner.RestartEpisodes();
         for (int i = 0; i < _n; i++)
         {
             _session.Observations.Transform.Apply(_runner.Observations.AsSpan(i * _session.Observations.Transform.InputSize, _session.Observations.Transform.InputSize), _obs.AsSpan(i * _o, _o));
@@ -124,11 +119,6 @@ internal sealed class DdpgSampler : IDisposable
         // so a perturbed actor is built from current weights.
         if (_learner.PublishedVersion != _actorVersion) TakePublished();
         _statEpisodes++;
-        // Every env group names the seed of each episode it begins, autoresets and served envs included; this one is
-        // logged when the episode is lost with its server (issue 11: downcasting to in-process envs left served rows without seed).
-        _episodeSeed[i] = _runner.Group.EpisodeSeed(i);
-        _score[i] = _return[i] = 0;
-        _length[i] = 0;
         _ou[i].Reset();
         _gaussian[i].Reset();
         _paramNoise[i] = false;
@@ -220,13 +210,15 @@ internal sealed class DdpgSampler : IDisposable
     {
         long envSteps = _session.Counters.AddAndGet(ref _session.Counters.EnvSteps, _n);
         int inSize = _session.Observations.Transform.InputSize;
+        // The runner keeps the episode sums and names the episodes that ended, in env order (issue 12).
+        var ended = _runner.EndedEpisodes;
+        int endedAt = 0;
         if (!stepped)
         {
             // The worker was lost: the in-flight step has no next state; the partial episodes end here (R2).
             for (int i = 0; i < _n; i++)
             {
-                episodeDone(new EpisodeRecord(Index, new EpisodeSummary(i, _score[i], _return[i], _length[i], EndReason.ServerLost, _episodeSeed[i], Array.Empty<double>()),
-                    Exploration(i), envSteps, _session.Counters.Updates));
+                episodeDone(new EpisodeRecord(Index, ended[endedAt++], Exploration(i), envSteps, _session.Counters.Updates));
                 _episodeStates[i].Clear();
                 _session.Observations.Transform.Apply(_runner.Observations.AsSpan(i * inSize, inSize), _obs.AsSpan(i * _o, _o));
                 BeginEpisode(i, envSteps);
@@ -245,16 +237,10 @@ internal sealed class DdpgSampler : IDisposable
                 float reward = _session.Rewards.Apply(result.Rewards[i], result.Terminated[i]);
                 replay.Add(row, _actions.AsSpan(i * _a, _a), reward, result.Terminated[i], _next);
                 if (_exploration.ParamNoise == ParameterNoiseKind.Bisection) _episodeStates[i].AddRange(row);
-                _score[i] += result.ScoreRewards[i];
-                _return[i] += result.Rewards[i];
-                _length[i]++;
             }
             if (done)
             {
-                var summary = result.Episodes.FirstOrDefault(e => e.EnvIndex == i)
-                    ?? new EpisodeSummary(i, _score[i], _return[i], _length[i], result.Reasons[i], null, Array.Empty<double>());
-                if (summary.Seed is null && _episodeSeed[i] is long seed) summary = summary with { Seed = seed };
-                episodeDone(new EpisodeRecord(Index, summary, Exploration(i), envSteps, _session.Counters.Updates));
+                episodeDone(new EpisodeRecord(Index, ended[endedAt++], Exploration(i), envSteps, _session.Counters.Updates));
                 if (!result.Dropped[i] && _episodeStates[i].Count > 0)
                 {
                     (_previousStates[i], _episodeStates[i]) = (_episodeStates[i], _previousStates[i]);
@@ -349,11 +335,8 @@ internal sealed class DdpgSampler : IDisposable
             w.Write(_episodeSigma[i]);
             WriteFloats(w, _episodeStates[i]);
             WriteFloats(w, _previousStates[i]);
-            w.Write(_score[i]);
-            w.Write(_return[i]);
-            w.Write(_length[i]);
-            w.Write(_episodeSeed[i].HasValue);
-            w.Write(_episodeSeed[i] ?? 0);
+            // The runner's episode sums sit where the sampler's own were before issue 12: checkpoints keep their layout.
+            _runner.WriteEpisode(w, i);
         }
         w.Write(_statEpisodes);
         w.Write(_statParamEpisodes);
@@ -378,12 +361,7 @@ internal sealed class DdpgSampler : IDisposable
             _episodeSigma[i] = r.ReadDouble();
             ReadFloats(r, _episodeStates[i]);
             ReadFloats(r, _previousStates[i]);
-            _score[i] = r.ReadDouble();
-            _return[i] = r.ReadDouble();
-            _length[i] = r.ReadInt32();
-            bool hasSeed = r.ReadBoolean();
-            long seed = r.ReadInt64();
-            _episodeSeed[i] = hasSeed ? seed : null;
+            _runner.ReadEpisode(r, i);
         }
         _statEpisodes = r.ReadInt64();
         _statParamEpisodes = r.ReadInt64();
