@@ -52,14 +52,16 @@ public static class OnPolicyTrainer
         var loop = new RunLoop(session, learner);
         try
         {
+            bool restored = false;
             if (session.ResumeFrom is { } from)
             {
                 model.Load(from);
                 update.Load(from);
                 from.ReadBinary(CollectorFile, collector.Load);
+                restored = session.Runners.All(r => r.Group is RL.Core.Environments.IResumableEnvGroup);
             }
             session.StartEnvs();
-            collector.Start();
+            collector.Start(restored);
             if (session.Counters.LearningStartEnvSteps < 0) session.Counters.LearningStartEnvSteps = RunCounters.Read(ref session.Counters.EnvSteps);
             var clock = new Stopwatch();
             while (true)

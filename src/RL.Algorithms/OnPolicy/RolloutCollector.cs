@@ -41,10 +41,17 @@ internal sealed class RolloutCollector : IDisposable
 
     public int Envs { get; }
 
-    /// <summary>Reads every group's current observations through the trainer's transform (after a reset or a restore).</summary>
-    public void Start()
+    /// <summary>
+    /// Reads every group's current observations through the trainer's transform, after a reset or a restore. When the
+    /// groups were not restored with this collector's file, the runners' episode sums start again.
+    /// </summary>
+    public void Start(bool restored)
     {
-        foreach (var g in _groups) g.TransformObservations(_session.Observations.Transform);
+        foreach (var g in _groups)
+        {
+            if (!restored) g.Runner.RestartEpisodes();
+            g.TransformObservations(_session.Observations.Transform);
+        }
     }
 
     /// <summary>Fills <paramref name="rollout"/> with the next T steps of every env and computes its advantages; false when a stop was requested first.</summary>
@@ -147,14 +154,22 @@ internal sealed class RolloutCollector : IDisposable
 
     public void Save(BinaryWriter w)
     {
-        foreach (var g in _groups) RL.Algorithms.Ddpg.Ddpg.WriteState(w, g.Rng.GetState());
+        foreach (var g in _groups)
+        {
+            RL.Algorithms.Ddpg.Ddpg.WriteState(w, g.Rng.GetState());
+            for (int i = 0; i < g.N; i++) g.Runner.WriteEpisode(w, i);
+        }
         w.Write(_returns is not null);
         _returns?.Save(w);
     }
 
     public void Load(BinaryReader r)
     {
-        foreach (var g in _groups) g.Rng.SetState(RL.Algorithms.Ddpg.Ddpg.ReadState(r));
+        foreach (var g in _groups)
+        {
+            g.Rng.SetState(RL.Algorithms.Ddpg.Ddpg.ReadState(r));
+            for (int i = 0; i < g.N; i++) g.Runner.ReadEpisode(r, i);
+        }
         if (r.ReadBoolean() != (_returns is not null)) throw new InvalidDataException("the checkpoint's reward normalisation setting differs from the config.");
         _returns?.Load(r);
     }

@@ -99,8 +99,10 @@ public sealed class TrpoUpdate : IOnPolicyUpdate
     /// <summary>(F + damping·I)v with F the Hessian of the mean KL at the current (old) policy.</summary>
     private Tensor FisherVector(OnPolicyBatch batch, Tensor v)
     {
+        // Called from the conjugate gradient, whatever its caller's grad mode: the double backward needs the graph.
+        using var grad = torch.enable_grad();
         var kl = MeanKl(batch);
-        var grads = torch.autograd.grad(new[] { kl }, _policyTensors, create_graph: true);
+        var grads = torch.autograd.grad(new[] { kl }, _policyTensors, retain_graph: true, create_graph: true);
         var gv = Flat(grads).mul(v).sum();
         var hv = torch.autograd.grad(new[] { gv }, _policyTensors);
         return Flat(hv).add(v, _damping).detach();

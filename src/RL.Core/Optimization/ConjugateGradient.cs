@@ -13,21 +13,21 @@ public static class ConjugateGradient
 {
     public static Tensor Solve(Func<Tensor, Tensor> multiply, Tensor b, int iterations, double residualTolerance = 1e-10)
     {
-        using var _ = torch.no_grad();
+        // No grad mode here: TRPO's product differentiates twice inside multiply, so it sets its own.
         var x = torch.zeros_like(b);
         using var r = b.clone();
         using var p = b.clone();
-        double rr = r.dot(r).item<float>();
+        double rr = r.dot(r).ToDouble();
         for (int i = 0; i < iterations && rr >= residualTolerance; i++)
         {
             using var scope = torch.NewDisposeScope();
             var ap = multiply(p);
-            double pAp = p.dot(ap).item<float>();
+            double pAp = p.dot(ap).ToDouble();
             if (!(pAp > 0)) break;
             using var alpha = (rr / pAp).ToScalar();
             x.add_(p, alpha);
             using (var negative = (-(rr / pAp)).ToScalar()) r.add_(ap, negative);
-            double next = r.dot(r).item<float>();
+            double next = r.dot(r).ToDouble();
             using var beta = (next / rr).ToScalar();
             p.mul_(beta).add_(r, OwnedScalars.One);
             rr = next;
