@@ -75,6 +75,7 @@ public static class TestRuns
         {
             ResumeDirectory = resume,
             AlgorithmColumns = Ddpg.Ddpg.ProgressColumns,
+            SeedStreams = AlgorithmCatalog.For(AlgorithmKind.Ddpg).SeedStreams,
         });
         var outcome = DdpgTrainer.Train(session);
         return (outcome, session.Directory.Root);

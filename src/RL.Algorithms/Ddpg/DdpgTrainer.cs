@@ -59,8 +59,7 @@ public static class DdpgTrainer
             foreach (var s in samplers)
                 if (from.Has(SamplerFile(s.Index))) from.ReadBinary(SamplerFile(s.Index), s.Load);
         }
-        session.StartEnvs();
-        bool envsRestored = from is not null && session.Runners.All(r => r.Group is RL.Core.Environments.IResumableEnvGroup);
+        bool envsRestored = session.StartEnvs();
         foreach (var s in samplers)
         {
             if (envsRestored && from!.Has(SamplerFile(s.Index))) s.Resume();
