@@ -19,10 +19,18 @@ public enum AlgorithmKind
 /// Everything a training run is made of, as one typed record read from YAML (ecosystem.md §2.1): the run's
 /// name and master seed, the env and where it runs, the trainer-side observation and reward transforms, the
 /// budgets and schedules of the run loop, checkpointing, evaluation, and one section per algorithm. Tuned values
-/// live in experiments/configs/; the defaults here are neutral (DDPG: Lillicrap et al. 2015).
+/// live in experiments/configs/; the defaults here are neutral (DDPG: Lillicrap et al. 2015). Keys that moved are
+/// listed with [ConfigMoved]: a config that still uses one is told where it went.
 /// </summary>
+[ConfigMoved("train.mode", "ddpg.mode", OffPolicy)]
+[ConfigMoved("train.updates_per_env_step", "ddpg.updates_per_env_step", OffPolicy)]
+[ConfigMoved("train.sampler_lead_steps", "ddpg.sampler_lead_steps", OffPolicy)]
+[ConfigMoved("train.actor_sync_steps", "ddpg.actor_sync_steps", OffPolicy)]
+[ConfigMoved("checkpoint.replay_buffer", "ddpg.checkpoint_replay_buffer", OffPolicy)]
 public sealed record RunConfig : IValidatedConfig
 {
+    private const string OffPolicy = "issue 12: off-policy settings live under the algorithm's section";
+
     [ConfigDoc("Run name: the run directory is runs_dir/name-seedN with N the master seed, so runs of a seed sweep get their own (a suffix -2, -3 … is added when it exists).",
         Unit = "-", Source = "ours: a placeholder; every file in experiments/configs/ names its run")]
     public string Name { get; init; } = "run";

@@ -24,7 +24,7 @@ public class ResumeConfigTests
     private string FinishedRun(string name = "r")
     {
         var config = TestRuns.Load(TestRuns.TinyYaml(_runs, name), "train.max_updates=40", "checkpoint.every_updates=20", "evaluation.every_env_steps=0",
-            "evaluation.at_end=false", "checkpoint.replay_buffer=false");
+            "evaluation.at_end=false", "ddpg.checkpoint_replay_buffer=false");
         var (outcome, dir) = TestRuns.Train(config);
         Assert.That(outcome.ExitCode, Is.EqualTo(ExitCodes.Ok), outcome.Reason);
         return dir;

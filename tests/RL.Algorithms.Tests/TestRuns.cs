@@ -28,8 +28,8 @@ public static class TestRuns
         env: {id: TwinPendulum, backend: in_process, groups: 2, envs_per_group: 2}
         observation: {normalize: true}
         reward: {scale: 0.1, fall_penalty: -1}
-        train: {mode: sync, max_env_steps: 0, max_updates: 400, log_every_updates: 1, actor_sync_steps: 3}
-        checkpoint: {every_minutes: 0, every_updates: 150, keep_last: 2, replay_buffer: true}
+        train: {max_env_steps: 0, max_updates: 400, log_every_updates: 1}
+        checkpoint: {every_minutes: 0, every_updates: 150, keep_last: 2}
         evaluation: {every_minutes: 0, every_env_steps: 300, episodes: 2, parallel_envs: 2, at_end: true}
         ddpg:
           actor: {hidden: [16, 16], activation: elu, layer_norm: true}
@@ -43,6 +43,9 @@ public static class TestRuns
           batch_size: 16
           warmup: 64
           buffer_size: 10000
+          mode: sync
+          actor_sync_steps: 3
+          checkpoint_replay_buffer: true
           flip_prob: 0.5
           exploration:
             action_noise: ou
@@ -72,6 +75,7 @@ public static class TestRuns
         {
             ResumeDirectory = resume,
             AlgorithmColumns = Ddpg.Ddpg.ProgressColumns,
+            SeedStreams = AlgorithmCatalog.For(AlgorithmKind.Ddpg).SeedStreams,
         });
         var outcome = DdpgTrainer.Train(session);
         return (outcome, session.Directory.Root);

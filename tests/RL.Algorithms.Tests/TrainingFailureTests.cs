@@ -63,7 +63,7 @@ public class TrainingFailureTests
         string runs = TestRuns.TempRunsDir();
         try
         {
-            var config = TestRuns.Load(TestRuns.TinyYaml(runs, "fails"), $"train.mode={mode}", "train.max_updates=100000",
+            var config = TestRuns.Load(TestRuns.TinyYaml(runs, "fails"), $"ddpg.mode={mode}", "train.max_updates=100000",
                 "checkpoint.every_updates=1000000", "evaluation.every_env_steps=0");
             var outcome = Train(config, failAt: 300);
             Assert.That(outcome.ExitCode, Is.EqualTo(1), outcome.Reason);
@@ -72,7 +72,7 @@ public class TrainingFailureTests
             Assert.That(File.ReadAllText(Path.Combine(run, "error.log")), Does.Contain("injected env bug").And.Contain(nameof(FailingEnv)), "the stack trace is kept");
 
             var checkpoint = new CheckpointStore(Path.Combine(run, "checkpoints")).Open(CheckpointStore.LatestPointer);
-            // Async samplers may run up to train.sampler_lead_steps (1000) ahead of a learner that has not started yet
+            // Async samplers may run up to ddpg.sampler_lead_steps (1000) ahead of a learner that has not started yet
             // on a loaded machine, so the saved work is counted in env steps (with the replay buffer), not updates.
             Assert.That(long.Parse(checkpoint.Manifest.Meta["env_steps"]), Is.GreaterThanOrEqualTo(299), "the run's work is saved: " + outcome.Reason);
             Assert.That(checkpoint.Has("replay.bin"), Is.True);

@@ -116,4 +116,13 @@ public class ConfigReferenceTests
         PendulumRuns.AssertNoStackTrace(stderr);
         Directory.Delete(dir, recursive: true);
     }
+
+    [Test]
+    public void AMovedKeyIsExplainedWithItsNewPlace()
+    {
+        // Issue 12: the off-policy keys moved under ddpg:.
+        Assert.That(ConfigCommand.UnknownKey("train.updates_per_env_step", ConfigCommand.Reference()),
+            Is.EqualTo("config explain: 'train.updates_per_env_step' has moved: it is now ddpg.updates_per_env_step (issue 12: off-policy settings live under the algorithm's section)."));
+        Assert.That(ConfigCommand.Reference().Select(k => k.Key), Does.Contain("ddpg.checkpoint_replay_buffer").And.Not.Contain("checkpoint.replay_buffer"));
+    }
 }

@@ -30,7 +30,7 @@ public class DefaultRecipeTests
             Assert.That(config.TorchThreads, Is.EqualTo(1));
             // What makes it the 2-core recipe rather than the full one (batch 1000, 1 update per decision, 10 obstacles).
             Assert.That(config.Ddpg.BatchSize, Is.EqualTo(256));
-            Assert.That(config.Train.UpdatesPerEnvStep, Is.EqualTo(0.25));
+            Assert.That(config.Ddpg.UpdatesPerEnvStep, Is.EqualTo(0.25));
             Assert.That(config.Env.Options["max_obstacles"], Is.EqualTo("3"));
             Assert.That(config.Ddpg.BufferSize, Is.EqualTo(5_000_000), "24 GB holds Reason8's full replay");
             Assert.That(config.Train.MaxEnvSteps, Is.EqualTo(1_200_000));
@@ -49,7 +49,7 @@ public class DefaultRecipeTests
         var (config, choice) = Default(16, 64 * Gb);
         Assert.That(config.Env.Groups, Is.EqualTo(6));
         Assert.That(config.TorchThreads, Is.EqualTo(4));
-        Assert.That(config.Train.UpdatesPerEnvStep, Is.EqualTo(0.25), "the learning per decision stays the measured recipe's");
+        Assert.That(config.Ddpg.UpdatesPerEnvStep, Is.EqualTo(0.25), "the learning per decision stays the measured recipe's");
         Assert.That(choice.Explanation[0], Does.Contain("(16 cores, 64.0 GB)").And.Contain("6 samplers + their env servers, learner on 4 threads"));
     }
 

@@ -48,6 +48,9 @@ public sealed class Ddpg : IDisposable
 
     // --- networks and optimisers ---
 
+    /// <summary>The seed of torch's global generator (a non-negative long), as the learner sets it and config.yaml records it.</summary>
+    internal static long TorchSeed(Func<string, long, ulong> seedFor) => (long)(seedFor("torch", 0) >> 1);
+
     public Ddpg(DdpgConfig config, int observationSize, Box actionSpace, (MirrorMap Observation, MirrorMap Action)? mirror,
         ObservationPipeline pipeline, Device device, Func<string, long, ulong> seedFor)
     {
@@ -59,7 +62,7 @@ public sealed class Ddpg : IDisposable
             throw new ConfigException(null, "ddpg.flip_prob", $"is {config.FlipProb} but the env publishes no observation and action mirror maps.");
         _mirror = config.FlipProb > 0 ? mirror : null;
         // The network initialisation is the only use of torch's global generator: seed it from the run's master seed.
-        torch.manual_seed((long)(seedFor("torch", 0) >> 1));
+        torch.manual_seed(TorchSeed(seedFor));
         bool noisy = config.Actor.Noisy != NoisyLayers.None;
         _noisyGenerator = noisy ? new Generator(seedFor("noisynet", 0), device: torch.CPU) : null;
         _noisyTargetGenerator = noisy ? new Generator(seedFor("noisynet", 1), device: torch.CPU) : null;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using RL.Algorithms.Training;
 using RL.Core.Checkpoints;
 using RL.Core.Logging;
@@ -15,6 +16,14 @@ public sealed class DdpgAlgorithm : IAlgorithm
     public IReadOnlyList<CsvColumn> ProgressColumns => Ddpg.ProgressColumns;
 
     public IReadOnlyList<string> PolicyFiles { get; } = new[] { Ddpg.ActorFile, TrainingSession.RunStateFile };
+
+    /// <summary>torch's generator (network init), replay sampling and each sampler's exploration; the seeds as Ddpg and DdpgSampler derive them.</summary>
+    public IReadOnlyDictionary<string, object> SeedStreams(TrainingSession session) => new Dictionary<string, object>
+    {
+        ["torch"] = Ddpg.TorchSeed(session.SeedFor),
+        ["replay"] = session.SeedFor("replay").ToString(CultureInfo.InvariantCulture),
+        ["samplers"] = session.Runners.Select(r => session.SeedFor("sampler", r.Index).ToString(CultureInfo.InvariantCulture)).ToArray(),
+    };
 
     public TrainOutcome Train(TrainingSession session) => DdpgTrainer.Train(session);
 

@@ -4,6 +4,15 @@ using RL.Core.Networks;
 
 namespace RL.Algorithms.Ddpg;
 
+/// <summary>How DDPG schedules env stepping and learning.</summary>
+public enum CollectionMode
+{
+    [ConfigDoc("Lock-step and deterministic: act, step every group while the learner runs the due updates, store. Bit-reproducible on CPU.")]
+    Sync,
+    [ConfigDoc("One free-running sampler thread per group, the learner on the main thread (Reason8's N samplers + 1 learner).")]
+    Async,
+}
+
 /// <summary>
 /// DDPG hyperparameters (Lillicrap et al. 2015, arXiv 1509.02971), with every trick of the 2017 Learning-to-Run
 /// DDPG teams as a switch (recipes §3.3, §5). The defaults are the original paper's (recipes §5.7) where it
@@ -78,6 +87,31 @@ public sealed record DdpgConfig : IValidatedConfig
         Unit = "probability per update", Source = "Lillicrap et al. 2015 (no reflection; Reason8 e2ffeaa: 1)")]
     [ConfigRange(0, 1)]
     public double FlipProb { get; init; }
+
+    // How DDPG schedules collecting and learning: off-policy settings, so they live here rather than under train:
+    // and checkpoint: (issue 12; RunConfig's [ConfigMoved] table names the old keys).
+    [ConfigDoc("How env stepping and learning are scheduled.",
+        Unit = "-", Source = "Reason8 (N sampler processes + 1 learner)")]
+    public CollectionMode Mode { get; init; } = CollectionMode.Async;
+
+    [ConfigDoc("Learner updates per env step once learning has started (after warmup); the learner waits when it is ahead.",
+        Unit = "updates per decision", Source = "Lillicrap et al. 2015 (one update per env step)")]
+    [ConfigRange(0, 1e6, MinExclusive = true)]
+    public double UpdatesPerEnvStep { get; init; } = 1;
+
+    [ConfigDoc("With mode async: how far the samplers may run ahead of updates / updates_per_env_step before they wait, so a fast env does not fill the replay with data from ever staler policies; 0 lets them run free.",
+        Unit = "decisions", Source = "ours (Reason8's samplers never waited, but their simulator ran at about 30 steps/s)")]
+    [ConfigRange(0, 1e15)]
+    public long SamplerLeadSteps { get; init; } = 1000;
+
+    [ConfigDoc("Each sampler takes the learner's latest actor every N of its env steps, and at every episode start.",
+        Unit = "decisions", Source = "ours: always the latest (Reason8 pushed weights after each episode)")]
+    [ConfigRange(1, 1e9)]
+    public int ActorSyncSteps { get; init; } = 1;
+
+    [ConfigDoc("Include the replay buffer in the checkpoints that checkpoint: schedules: needed for a bit-identical resume, up to 2 GB for 5·10^6 L2R transitions.",
+        Unit = "-", Source = "ours: off, for its size")]
+    public bool CheckpointReplayBuffer { get; init; }
 
     [ConfigDoc("How the samplers explore: per episode, parameter noise with probability param_noise_prob, otherwise action noise.")]
     public ExplorationConfig Exploration { get; init; } = new();

@@ -157,7 +157,7 @@ internal sealed class DdpgSampler : IDisposable
     /// <summary>Takes the published actor when it changed and the sync interval has passed (always with <paramref name="force"/>).</summary>
     public void SyncActor(bool force)
     {
-        if (!force && _stepsSinceSync < _session.Config.Train.ActorSyncSteps) return;
+        if (!force && _stepsSinceSync < _config.ActorSyncSteps) return;
         if (force || _learner.PublishedVersion != _actorVersion) TakePublished();
         _stepsSinceSync = 0;
     }
@@ -305,15 +305,14 @@ internal sealed class DdpgSampler : IDisposable
         }
     }
 
-    /// <summary>True when this run's samplers are more than train.sampler_lead_steps ahead of the learner (async mode).</summary>
+    /// <summary>True when this run's samplers are more than ddpg.sampler_lead_steps ahead of the learner (async mode).</summary>
     private bool AheadOfLearner()
     {
-        var train = _session.Config.Train;
         var c = _session.Counters;
         long start = Interlocked.Read(ref c.LearningStartEnvSteps);
-        if (train.SamplerLeadSteps == 0 || start < 0) return false;
-        double learned = (Interlocked.Read(ref c.Updates) - Interlocked.Read(ref c.LearningStartUpdates)) / train.UpdatesPerEnvStep;
-        return RunCounters.Read(ref c.EnvSteps) - start > learned + train.SamplerLeadSteps;
+        if (_config.SamplerLeadSteps == 0 || start < 0) return false;
+        double learned = (Interlocked.Read(ref c.Updates) - Interlocked.Read(ref c.LearningStartUpdates)) / _config.UpdatesPerEnvStep;
+        return RunCounters.Read(ref c.EnvSteps) - start > learned + _config.SamplerLeadSteps;
     }
 
     // --- checkpoints ---

@@ -36,7 +36,7 @@ public static class DdpgTrainer
         {
             Restore(session, ddpg, replay, samplers);
             var loop = new Loop(session, ddpg, replay, samplers);
-            return config.Train.Mode == CollectionMode.Sync ? loop.RunSync() : loop.RunAsync();
+            return config.Ddpg.Mode == CollectionMode.Sync ? loop.RunSync() : loop.RunAsync();
         }
         finally
         {
@@ -53,14 +53,13 @@ public static class DdpgTrainer
             if (from.Has("replay.bin")) from.ReadBinary("replay.bin", replay.Load);
             else
             {
-                session.Message($"checkpoint {from.Name} has no replay buffer (checkpoint.replay_buffer: false): learning waits for {session.Config.Ddpg.Warmup} new transitions");
+                session.Message($"checkpoint {from.Name} has no replay buffer (ddpg.checkpoint_replay_buffer: false): learning waits for {session.Config.Ddpg.Warmup} new transitions");
                 session.Counters.LearningStartEnvSteps = -1;
             }
             foreach (var s in samplers)
                 if (from.Has(SamplerFile(s.Index))) from.ReadBinary(SamplerFile(s.Index), s.Load);
         }
-        session.StartEnvs();
-        bool envsRestored = from is not null && session.Runners.All(r => r.Group is RL.Core.Environments.IResumableEnvGroup);
+        bool envsRestored = session.StartEnvs();
         foreach (var s in samplers)
         {
             if (envsRestored && from!.Has(SamplerFile(s.Index))) s.Resume();
@@ -119,12 +118,12 @@ public static class DdpgTrainer
                 _session.Message($"warm-up done: {_replay.Count} transitions in replay; learning starts");
             }
             long steps = RunCounters.Read(ref _counters.EnvSteps) - _counters.LearningStartEnvSteps;
-            long allowed = (long)Math.Floor(_session.Config.Train.UpdatesPerEnvStep * steps);
+            long allowed = (long)Math.Floor(_session.Config.Ddpg.UpdatesPerEnvStep * steps);
             long due = allowed - (_counters.Updates - _counters.LearningStartUpdates);
             // Async mode stops exactly at max_updates. Sync mode finishes the iteration: cutting it short would make
             // a run that stops at a budget and is resumed differ from one that never stopped (R13).
             long max = _session.Config.Train.MaxUpdates;
-            if (max > 0 && _session.Config.Train.Mode == CollectionMode.Async) due = Math.Min(due, max - _counters.Updates);
+            if (max > 0 && _session.Config.Ddpg.Mode == CollectionMode.Async) due = Math.Min(due, max - _counters.Updates);
             return due;
         }
 
@@ -382,7 +381,7 @@ public static class DdpgTrainer
                     _ddpg.Save(w);
                     foreach (var s in _samplers)
                         if (s != skipSampler) w.AddBinary(SamplerFile(s.Index), s.Save);
-                    if (config.Checkpoint.ReplayBuffer) w.AddBinary("replay.bin", _replay.Save);
+                    if (config.Ddpg.CheckpointReplayBuffer) w.AddBinary("replay.bin", _replay.Save);
                 });
                 _session.Message($"checkpoint {manifest.Name} written{(score is double sc ? $" (evaluation score {sc:F3})" : "")}");
                 return manifest.Name;

@@ -21,6 +21,12 @@ public interface IAlgorithm
     /// <summary>The checkpoint files <see cref="LoadPolicy"/> reads, so a reader can check they are all there first.</summary>
     IReadOnlyList<string> PolicyFiles { get; }
 
+    /// <summary>
+    /// The seeds of its own random streams by name (one seed, or a list such as one per env group), in the order
+    /// config.yaml's provenance lists them between the master seed and the env seeds (<see cref="SessionOptions.SeedStreams"/>).
+    /// </summary>
+    IReadOnlyDictionary<string, object> SeedStreams(TrainingSession session);
+
     /// <summary>Trains in an opened session until a budget, a stop request or a failure, and says how it ended.</summary>
     TrainOutcome Train(TrainingSession session);
 

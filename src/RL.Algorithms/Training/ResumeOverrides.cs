@@ -9,9 +9,9 @@ namespace RL.Algorithms.Training;
 /// state_dict sizes" and break every later resume and `rl eval` of the run. So only the keys that say how long,
 /// how often and where may change:
 /// <list type="bullet">
-/// <item>budgets and schedules (train.max_*, console and log intervals, checkpoint.*, evaluation.*) are part of the
-/// run's plan: recorded in resumes.yaml and kept by later plain resumes, because a researcher who extends
-/// max_hours expects the extension to stick;</item>
+/// <item>budgets and schedules (train.max_*, console and log intervals, checkpoint.*, ddpg.checkpoint_replay_buffer,
+/// evaluation.*) are part of the run's plan: recorded in resumes.yaml and kept by later plain resumes, because a
+/// researcher who extends max_hours expects the extension to stick;</item>
 /// <item>where this process runs (device, torch_threads, env.backend, env.endpoints, env.parallel_within_group)
 /// applies to that resume only: the next machine may have no GPU or other env servers.</item>
 /// </list>
@@ -22,7 +22,7 @@ public static class ResumeOverrides
     private static readonly string[] Carried =
     {
         "train.max_env_steps", "train.max_updates", "train.max_hours", "train.console_interval_s", "train.log_every_updates",
-        "checkpoint.every_minutes", "checkpoint.every_updates", "checkpoint.keep_last", "checkpoint.keep_best", "checkpoint.replay_buffer",
+        "checkpoint.every_minutes", "checkpoint.every_updates", "checkpoint.keep_last", "checkpoint.keep_best", "ddpg.checkpoint_replay_buffer",
         "evaluation",
     };
 
@@ -33,6 +33,10 @@ public static class ResumeOverrides
     {
         ("ddpg.actor", "the actor's architecture: the checkpoint's weights have its shapes, so a different one cannot load them (mismatched state_dict sizes)"),
         ("ddpg.critic", "the critic's architecture: the checkpoint's weights have its shapes, so a different one cannot load them (mismatched state_dict sizes)"),
+        ("ddpg.mode", "a training-loop setting: changing it mid-run makes a different, unrecorded experiment"),
+        ("ddpg.updates_per_env_step", "a training-loop setting: changing it mid-run makes a different, unrecorded experiment"),
+        ("ddpg.sampler_lead_steps", "a training-loop setting: changing it mid-run makes a different, unrecorded experiment"),
+        ("ddpg.actor_sync_steps", "a training-loop setting: changing it mid-run makes a different, unrecorded experiment"),
         ("ddpg", "a DDPG setting: the optimiser moments, noise state and schedules saved in the checkpoint were made with the run's value, so changing it mid-run makes a different, unrecorded experiment"),
         ("observation", "the observation layout and the normaliser statistics saved in the checkpoint follow it"),
         ("env.id", "the env fixes the observation and action spaces the checkpoint's networks were built for"),

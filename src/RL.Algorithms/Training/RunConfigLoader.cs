@@ -39,12 +39,16 @@ public static class RunConfigLoader
                 Directory.Exists(root) ? $"{root} is not a run directory (no config.yaml)." : $"run directory {root} does not exist.");
         var node = YamlConfigReader.ReadFile(configPath);
         node.Remove(Provenance.Key);
+        // A run started before a key moved (issue 12: the off-policy keys went under ddpg:) has the old keys in the
+        // files rl wrote for it; they are moved here, so the run still resumes and evaluates.
+        ConfigMoves.Relocate(node, typeof(RunConfig));
         string resumesPath = Path.Combine(root, ResumeLog.FileName);
         foreach (var record in ResumeLog.Read(resumesPath))
         {
+            var overrides = record.Overrides.Select(o => (ConfigMoves.Relocate(o.Assignment, typeof(RunConfig)), o.Source)).ToList();
             // Checked again: resumes.yaml is a plain file that a person may have edited.
-            ResumeOverrides.Check(record.Overrides);
-            foreach (var (assignment, source) in record.Overrides)
+            ResumeOverrides.Check(overrides);
+            foreach (var (assignment, source) in overrides)
                 if (ResumeOverrides.IsCarried(ResumeOverrides.KeyOf(assignment)))
                     YamlConfigReader.ApplyOverride(node, assignment, $"{source} (resume {record.Number}: {assignment})");
         }

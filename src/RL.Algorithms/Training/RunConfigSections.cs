@@ -86,15 +86,6 @@ public sealed record RewardConfig
     public double FallPenalty { get; init; }
 }
 
-/// <summary>How env stepping and learning are scheduled.</summary>
-public enum CollectionMode
-{
-    [ConfigDoc("Lock-step and deterministic: act, step every group while the learner runs the due updates, store. Bit-reproducible on CPU.")]
-    Sync,
-    [ConfigDoc("One free-running sampler thread per group, the learner on the main thread (Reason8's N samplers + 1 learner).")]
-    Async,
-}
-
 /// <summary>What to do after too many consecutive non-finite updates (reliability.md R9).</summary>
 public enum NonFinitePolicy
 {
@@ -107,10 +98,6 @@ public enum NonFinitePolicy
 /// <summary>Budgets and schedules of the run loop.</summary>
 public sealed record TrainConfig : IValidatedConfig
 {
-    [ConfigDoc("How env stepping and learning are scheduled.",
-        Unit = "-", Source = "Reason8 (N sampler processes + 1 learner)")]
-    public CollectionMode Mode { get; init; } = CollectionMode.Async;
-
     [ConfigDoc("Stop after this many env steps summed over all training envs; 0 for no limit.",
         Unit = "decisions", Source = "ours: a round 10^6")]
     [ConfigRange(0, 1e15)]
@@ -126,16 +113,6 @@ public sealed record TrainConfig : IValidatedConfig
     [ConfigRange(0, 1e6)]
     public double MaxHours { get; init; }
 
-    [ConfigDoc("Learner updates per env step once learning has started (after ddpg.warmup); the learner waits when it is ahead.",
-        Unit = "updates per decision", Source = "Lillicrap et al. 2015 (one update per env step)")]
-    [ConfigRange(0, 1e6, MinExclusive = true)]
-    public double UpdatesPerEnvStep { get; init; } = 1;
-
-    [ConfigDoc("Async mode: how far the samplers may run ahead of updates / updates_per_env_step before they wait, so a fast env does not fill the replay with data from ever staler policies; 0 lets them run free.",
-        Unit = "decisions", Source = "ours (Reason8's samplers never waited, but their simulator ran at about 30 steps/s)")]
-    [ConfigRange(0, 1e15)]
-    public long SamplerLeadSteps { get; init; } = 1000;
-
     [ConfigDoc("Updates per progress.csv row (1 for one row per update).",
         Unit = "updates", Source = "ours")]
     [ConfigRange(1, 1e9)]
@@ -145,11 +122,6 @@ public sealed record TrainConfig : IValidatedConfig
         Unit = "seconds", Source = "ours")]
     [ConfigRange(0.1, 86400)]
     public double ConsoleIntervalS { get; init; } = 10;
-
-    [ConfigDoc("Each sampler takes the learner's latest actor every N of its env steps, and at every episode start.",
-        Unit = "decisions", Source = "ours: always the latest (Reason8 pushed weights after each episode)")]
-    [ConfigRange(1, 1e9)]
-    public int ActorSyncSteps { get; init; } = 1;
 
     [ConfigDoc("Consecutive updates with a non-finite loss or gradient (each one skipped, leaving the parameters unchanged) before on_nonfinite applies.",
         Unit = "updates", Source = "ours")]
@@ -188,10 +160,6 @@ public sealed record CheckpointConfig : IValidatedConfig
     [ConfigDoc("Also keep the checkpoint with the best evaluation score so far, whatever keep_last deletes.",
         Unit = "-", Source = "Reason8 (kept weights whenever the test mean beat the best so far)")]
     public bool KeepBest { get; init; } = true;
-
-    [ConfigDoc("Include the replay buffer in checkpoints: needed for a bit-identical resume, up to 2 GB for 5·10^6 L2R transitions.",
-        Unit = "-", Source = "ours: off, for its size")]
-    public bool ReplayBuffer { get; init; }
 
     public void Validate(Action<string, string> error)
     {

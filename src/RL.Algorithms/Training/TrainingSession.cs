@@ -26,6 +26,12 @@ public sealed record SessionOptions
 
     /// <summary>Extra progress.csv columns the algorithm fills (losses, learning rates, noise), with units and meanings.</summary>
     public IReadOnlyList<CsvColumn> AlgorithmColumns { get; init; } = Array.Empty<CsvColumn>();
+
+    /// <summary>
+    /// The seeds of the algorithm's own random streams, by name, for config.yaml's provenance (<see cref="IAlgorithm.SeedStreams"/>):
+    /// the session records the master and env seeds, and only the algorithm knows which other streams it draws (issue 12).
+    /// </summary>
+    public Func<TrainingSession, IReadOnlyDictionary<string, object>>? SeedStreams { get; init; }
 }
 
 /// <summary>One finished (or dropped) episode as the run logs it.</summary>
@@ -72,11 +78,13 @@ public sealed class TrainingSession : IDisposable
     // Simulator steps per decision, for the console's simulator steps/s (the env spec carries the frame_skip it was made with).
     private readonly int _frameSkip;
     private readonly string _scoreUnit;
+    private readonly Func<TrainingSession, IReadOnlyDictionary<string, object>>? _seedStreams;
 
     private TrainingSession(RunConfig config, IEnvGroupProvider provider, EnvGroupSet envs, RunDirectory directory, RunLock runLock,
         ObservationPipeline observations, SessionOptions options, CheckpointReader? resumeFrom, Device device)
     {
         Config = config;
+        _seedStreams = options.SeedStreams;
         _lock = runLock;
         _provider = provider;
         Envs = envs;
@@ -283,14 +291,9 @@ public sealed class TrainingSession : IDisposable
     /// <summary>Writes config.yaml with provenance, once, when the run starts; a resume never rewrites it (issue 10, part 3).</summary>
     private void WriteConfig()
     {
-        var seeds = new Dictionary<string, object>
-        {
-            ["master"] = Config.Seed,
-            ["torch"] = (long)(SeedFor("torch") >> 1),
-            ["replay"] = SeedFor("replay").ToString(CultureInfo.InvariantCulture),
-            ["samplers"] = Runners.Select(r => SeedFor("sampler", r.Index).ToString(CultureInfo.InvariantCulture)).ToArray(),
-            ["envs"] = Runners.SelectMany(r => Enumerable.Range(r.FirstEnvIndex, r.NumEnvs)).Select(EnvSeed).ToArray(),
-        };
+        var seeds = new Dictionary<string, object> { ["master"] = Config.Seed };
+        foreach (var (stream, seed) in _seedStreams?.Invoke(this) ?? new Dictionary<string, object>()) seeds[stream] = seed;
+        seeds["envs"] = Runners.SelectMany(r => Enumerable.Range(r.FirstEnvIndex, r.NumEnvs)).Select(EnvSeed).ToArray();
         AtomicFile.WriteAllText(Directory.ConfigPath, Provenance.ConfigWithProvenance(Config, Spec, seeds));
     }
 
@@ -312,9 +315,14 @@ public sealed class TrainingSession : IDisposable
 
     // --- env groups ---
 
-    /// <summary>Resets every group with its derived seeds, or restores the groups saved in the resume checkpoint.</summary>
-    public void StartEnvs()
+    /// <summary>
+    /// Resets every group with its derived seeds, or restores the groups saved in the resume checkpoint. True when
+    /// every group's episodes in progress were restored, so an algorithm continues its own per-episode state from the
+    /// checkpoint too (issue 12: the algorithm no longer asks each group whether it can be restored).
+    /// </summary>
+    public bool StartEnvs()
     {
+        bool allRestored = true;
         BinaryReader? saved = null;
         Stream? stream = null;
         if (ResumeFrom is not null && ResumeFrom.Has(EnvStateFile))
@@ -341,6 +349,7 @@ public sealed class TrainingSession : IDisposable
                     }
                 }
                 if (restored) continue;
+                allRestored = false;
                 // A resumed run that could not restore its episodes starts new ones with seeds that differ from the first start.
                 long salt = Counters.Resumes;
                 var seeds = Enumerable.Range(runner.FirstEnvIndex, runner.NumEnvs)
@@ -355,6 +364,7 @@ public sealed class TrainingSession : IDisposable
             saved?.Dispose();
             stream?.Dispose();
         }
+        return allRestored;
     }
 
     private const string EnvStateFile = "envs.bin";

@@ -69,6 +69,8 @@ public static class ConfigCommand
     /// <summary>One line naming the key and, as the config binder does for a typo, the nearest valid one.</summary>
     public static string UnknownKey(string wanted, IReadOnlyList<ConfigKeyDoc> reference)
     {
+        // A key that moved (issue 12) is named with its new place, as `rl train` names it.
+        if (ConfigMoves.Find(typeof(RunConfig), wanted) is { } moved) return $"config explain: '{wanted}' {moved.Message}";
         // As the config binder does, by edit distance (EnvOptions.Nearest). A bare name ("tau", "gama") is looked up
         // among the last segments of the keys; a dotted one among whole keys first ("ddpg.tua"), then among the keys of
         // the same section ("ddpg.exploration.ou.tehta"), never across sections that merely share a short name.

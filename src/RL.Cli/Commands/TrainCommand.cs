@@ -130,6 +130,7 @@ public static class TrainCommand
                 ResumeOverrides = resume is null ? Array.Empty<string>() : overrides,
                 Cancel = cancel.Token,
                 AlgorithmColumns = AlgorithmCatalog.For(config.Algorithm).ProgressColumns,
+                SeedStreams = AlgorithmCatalog.For(config.Algorithm).SeedStreams,
             };
             bool terminal = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
             TrainOutcome outcome;

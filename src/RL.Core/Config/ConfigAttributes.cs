@@ -74,3 +74,26 @@ public interface IValidatedConfig
     /// <summary>Reports each violated rule through <paramref name="error"/> (relative key, message).</summary>
     void Validate(Action<string, string> error);
 }
+
+/// <summary>
+/// A key that moved (full dotted paths), declared on the root config type: binding a config that still uses
+/// <see cref="From"/> fails with one error naming <see cref="To"/> and why, instead of "unknown key" (issue 12).
+/// A config this program wrote before the move (a run's config.yaml) is relocated by <see cref="ConfigMoves.Relocate(ConfigNode, Type)"/>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
+public sealed class ConfigMovedAttribute : Attribute
+{
+    public ConfigMovedAttribute(string from, string to, string why)
+    {
+        From = from;
+        To = to;
+        Why = why;
+    }
+
+    public string From { get; }
+    public string To { get; }
+    public string Why { get; }
+
+    /// <summary>The one-line error of a config that uses <see cref="From"/>.</summary>
+    public string Message => $"has moved: it is now {To} ({Why}).";
+}

@@ -10,19 +10,20 @@ namespace RL.Core.Config;
 /// of its <see cref="ConfigRangeAttribute"/> or broken <see cref="IValidatedConfig"/> rule is collected with
 /// the key's full path and its file position (and the nearest valid key for a typo), and all of them are
 /// raised together as one <see cref="ConfigException"/>. Keys absent from the tree keep the defaults of the
-/// object bound onto, so a config only states what differs.
+/// object bound onto, so a config only states what differs. A key the root type declares moved
+/// (<see cref="ConfigMovedAttribute"/>) is reported with its new place rather than as unknown.
 /// </summary>
 public static class ConfigBinder
 {
     public static T Bind<T>(ConfigNode root, T defaults) where T : class
     {
         var errors = new List<ConfigError>();
-        var result = (T)BindSection(root, typeof(T), defaults, "", errors);
+        var result = (T)BindSection(root, typeof(T), defaults, "", errors, ConfigMoves.Of(typeof(T)));
         if (errors.Count > 0) throw new ConfigException(errors);
         return result;
     }
 
-    private static object BindSection(ConfigNode node, Type type, object defaults, string path, List<ConfigError> errors)
+    private static object BindSection(ConfigNode node, Type type, object defaults, string path, List<ConfigError> errors, IReadOnlyList<ConfigMovedAttribute> moves)
     {
         if (node.Kind != ConfigNodeKind.Mapping)
         {
@@ -37,6 +38,11 @@ public static class ConfigBinder
             var match = keys.FirstOrDefault(k => k.Key == key);
             if (match.Property is null)
             {
+                if (moves.FirstOrDefault(m => m.From == full) is { } moved)
+                {
+                    errors.Add(new ConfigError(keySource, full, moved.Message));
+                    continue;
+                }
                 string? near = EnvOptions.Nearest(key, keys.Select(k => k.Key));
                 string hint = near is null ? "" : $" (did you mean '{Join(path, near)}'?)";
                 errors.Add(new ConfigError(keySource, full, $"unknown key{hint}. Valid keys here: {string.Join(", ", keys.Select(k => k.Key))}."));
@@ -44,7 +50,7 @@ public static class ConfigBinder
             }
             var property = match.Property;
             int before = errors.Count;
-            object? bound = BindValue(value, property.PropertyType, property.GetValue(target), full, errors, property);
+            object? bound = BindValue(value, property.PropertyType, property.GetValue(target), full, errors, property, moves);
             if (errors.Count == before) property.SetValue(target, bound);
         }
         if (target is IValidatedConfig validated)
@@ -59,7 +65,8 @@ public static class ConfigBinder
         return target;
     }
 
-    private static object? BindValue(ConfigNode node, Type type, object? current, string path, List<ConfigError> errors, PropertyInfo? property)
+    private static object? BindValue(ConfigNode node, Type type, object? current, string path, List<ConfigError> errors, PropertyInfo? property,
+        IReadOnlyList<ConfigMovedAttribute> moves)
     {
         var underlying = Nullable.GetUnderlyingType(type);
         if (node.IsNull)
@@ -112,7 +119,7 @@ public static class ConfigBinder
                 int before = errors.Count;
                 object? v = valueType == typeof(string) && value.Kind == ConfigNodeKind.Scalar
                     ? value.Value ?? ""
-                    : BindValue(value, valueType, null, Join(path, key), errors, null);
+                    : BindValue(value, valueType, null, Join(path, key), errors, null, moves);
                 if (errors.Count == before) dict[key] = v;
             }
             return dict;
@@ -124,7 +131,7 @@ public static class ConfigBinder
             var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(elementType))!;
             int before = errors.Count;
             for (int i = 0; i < node.Items.Count; i++)
-                list.Add(BindValue(node.Items[i], elementType, null, $"{path}[{i}]", errors, property));
+                list.Add(BindValue(node.Items[i], elementType, null, $"{path}[{i}]", errors, property, moves));
             var count = property?.GetCustomAttribute<ConfigCountAttribute>();
             if (count is not null && (list.Count < count.Min || list.Count > count.Max))
                 errors.Add(new ConfigError(node.Source, path, count.Max == int.MaxValue
@@ -137,7 +144,7 @@ public static class ConfigBinder
             return array;
         }
         if (type.IsClass)
-            return BindSection(node, type, current ?? Activator.CreateInstance(type)!, path, errors);
+            return BindSection(node, type, current ?? Activator.CreateInstance(type)!, path, errors, moves);
         errors.Add(new ConfigError(node.Source, path, $"has a type the config binder does not support ({type.Name})."));
         return current;
     }
