@@ -33,6 +33,17 @@ public static class OnPolicyTrainer
         new("time/collect_fraction", "fraction 0-1", "share of the update's wall time spent collecting the rollout"),
     };
 
+    /// <summary>The RNG streams of an on-policy run, for config.yaml's provenance: network init, each group's action sampling, the minibatch order.</summary>
+    public static IReadOnlyDictionary<string, object> SeedStreams(TrainingSession session, string minibatchStream) => new Dictionary<string, object>
+    {
+        ["torch"] = (long)(session.SeedFor(TorchStream) >> 1),
+        ["samplers"] = session.Runners.Select(r => session.SeedFor(SamplerStream, r.Index).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+        [minibatchStream] = session.SeedFor(minibatchStream).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    internal const string TorchStream = "torch";
+    internal const string SamplerStream = "onpolicy-sampler";
+
     public static TrainOutcome Train(TrainingSession session, OnPolicyConfig config, string kind, string section, Func<OnPolicyModel, IOnPolicyUpdate> makeUpdate)
     {
         var spec = session.Spec;
@@ -44,7 +55,7 @@ public static class OnPolicyTrainer
                 throw new ConfigException(null, $"{section}.mirror", "is true but the env publishes no observation and action mirror maps.");
             mirror = (pipeline.Mirror, spec.ActionMirror);
         }
-        using var model = new OnPolicyModel(config, pipeline, spec.ActionSpace, session.Device, session.SeedFor("torch"));
+        using var model = new OnPolicyModel(config, pipeline, spec.ActionSpace, session.Device, session.SeedFor(TorchStream));
         using var update = makeUpdate(model);
         using var collector = new RolloutCollector(session, model, config);
         var rollout = new Rollout(config.StepsPerEnv, collector.Envs, pipeline.Size, spec.ActionSize);
@@ -52,15 +63,13 @@ public static class OnPolicyTrainer
         var loop = new RunLoop(session, learner);
         try
         {
-            bool restored = false;
             if (session.ResumeFrom is { } from)
             {
                 model.Load(from);
                 update.Load(from);
                 from.ReadBinary(CollectorFile, collector.Load);
-                restored = session.Runners.All(r => r.Group is RL.Core.Environments.IResumableEnvGroup);
             }
-            session.StartEnvs();
+            bool restored = session.StartEnvs() && session.ResumeFrom is not null;
             collector.Start(restored);
             if (session.Counters.LearningStartEnvSteps < 0) session.Counters.LearningStartEnvSteps = RunCounters.Read(ref session.Counters.EnvSteps);
             var clock = new Stopwatch();

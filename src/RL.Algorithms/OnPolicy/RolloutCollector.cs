@@ -31,7 +31,7 @@ internal sealed class RolloutCollector : IDisposable
         _groups = new List<Group>();
         foreach (var runner in session.Runners)
         {
-            _groups.Add(new Group(runner, offset, model.ObservationSize, model.ActionSize, new Xoshiro256(session.SeedFor("onpolicy-sampler", runner.Index))));
+            _groups.Add(new Group(runner, offset, model.ObservationSize, model.ActionSize, new Xoshiro256(session.SeedFor(OnPolicyTrainer.SamplerStream, runner.Index))));
             offset += runner.NumEnvs;
         }
         Envs = offset;

@@ -19,8 +19,12 @@ public sealed class PpoAlgorithm : IAlgorithm
 
     public IReadOnlyList<string> PolicyFiles { get; } = new[] { OnPolicyModel.PolicyFile, TrainingSession.RunStateFile };
 
+    private const string MinibatchStream = "ppo-minibatches";
+
+    public IReadOnlyDictionary<string, object> SeedStreams(TrainingSession session) => OnPolicyTrainer.SeedStreams(session, MinibatchStream);
+
     public TrainOutcome Train(TrainingSession session) =>
-        OnPolicyTrainer.Train(session, session.Config.Ppo, Kind, "ppo", model => new PpoUpdate(session.Config.Ppo, model, session.SeedFor("ppo-minibatches")));
+        OnPolicyTrainer.Train(session, session.Config.Ppo, Kind, "ppo", model => new PpoUpdate(session.Config.Ppo, model, session.SeedFor(MinibatchStream)));
 
     public IEvaluationPolicy LoadPolicy(RunConfig config, ObservationPipeline pipeline, Box actionSpace, CheckpointReader checkpoint, Device device) =>
         OnPolicyPolicy.FromCheckpoint(Kind, config.Ppo, pipeline, actionSpace, checkpoint, device);

@@ -19,8 +19,12 @@ public sealed class TrpoAlgorithm : IAlgorithm
 
     public IReadOnlyList<string> PolicyFiles { get; } = new[] { OnPolicyModel.PolicyFile, TrainingSession.RunStateFile };
 
+    private const string MinibatchStream = "trpo-minibatches";
+
+    public IReadOnlyDictionary<string, object> SeedStreams(TrainingSession session) => OnPolicyTrainer.SeedStreams(session, MinibatchStream);
+
     public TrainOutcome Train(TrainingSession session) =>
-        OnPolicyTrainer.Train(session, session.Config.Trpo, Kind, "trpo", model => new TrpoUpdate(session.Config.Trpo, model, session.SeedFor("trpo-minibatches")));
+        OnPolicyTrainer.Train(session, session.Config.Trpo, Kind, "trpo", model => new TrpoUpdate(session.Config.Trpo, model, session.SeedFor(MinibatchStream)));
 
     public IEvaluationPolicy LoadPolicy(RunConfig config, ObservationPipeline pipeline, Box actionSpace, CheckpointReader checkpoint, Device device) =>
         OnPolicyPolicy.FromCheckpoint(Kind, config.Trpo, pipeline, actionSpace, checkpoint, device);
