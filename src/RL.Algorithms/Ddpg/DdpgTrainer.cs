@@ -69,7 +69,7 @@ public static class DdpgTrainer
 
     private static string SamplerFile(int index) => $"sampler_{index}.bin";
 
-    private sealed class Loop
+    private sealed class Loop : IRunLoopLearner
     {
         private readonly TrainingSession _session;
         private readonly Ddpg _ddpg;
@@ -81,10 +81,8 @@ public static class DdpgTrainer
         private readonly Stopwatch _busy = Stopwatch.StartNew();
         private double _idleAtLastRow, _busyAtLastRow;
         private long _nextRowUpdates, _nextRowSteps, _rowUpdates = -1, _rowSteps = -1;
-        private int _consecutiveNonfinite;
-        // True while an update changes the networks and optimisers: an exception then leaves them half-updated.
-        private bool _learnerBusy;
-        private (long Updates, double Score)? _scored;
+        // Stopping, the schedule, the non-finite guard and the two endings are every algorithm's (issue 12).
+        private readonly RunLoop _run;
 
         public Loop(TrainingSession session, Ddpg ddpg, ReplayBuffer replay, List<DdpgSampler> samplers)
         {
@@ -93,6 +91,7 @@ public static class DdpgTrainer
             _replay = replay;
             _samplers = samplers;
             _counters = session.Counters;
+            _run = new RunLoop(session, this);
             int every = session.Config.Train.LogEveryUpdates;
             _nextRowUpdates = (_counters.Updates / every + 1) * every;
             _nextRowSteps = (_counters.EnvSteps / every + 1) * every;
@@ -130,28 +129,13 @@ public static class DdpgTrainer
         /// <summary>One update with the non-finite guard of R9; false when the run must stop.</summary>
         private bool LearnOnce()
         {
-            _learnerBusy = true;
+            _run.LearnerBusy = true;
             bool finite = _ddpg.Update(_replay, RunCounters.Read(ref _counters.EnvSteps));
-            _learnerBusy = false;
-            if (finite)
-            {
-                Interlocked.Increment(ref _counters.Updates);
-                _consecutiveNonfinite = 0;
-                return true;
-            }
-            _counters.NonfiniteUpdates++;
-            _consecutiveNonfinite++;
-            _session.Message($"update skipped: non-finite loss or gradient ({_consecutiveNonfinite} in a row)");
-            if (_consecutiveNonfinite < _session.Config.Train.MaxConsecutiveNonfinite) return true;
-            if (_session.Config.Train.OnNonfinite == NonFinitePolicy.Rollback && _session.Checkpoints.OpenLatestValid(new List<string>()) is { } last)
-            {
-                _ddpg.LoadLearner(last);
-                _counters.Rollbacks++;
-                _consecutiveNonfinite = 0;
-                _session.Message($"rolled the learner back to checkpoint {last.Name}");
-                return true;
-            }
-            return false;
+            _run.LearnerBusy = false;
+            if (!finite) return _run.NonFiniteUpdate();
+            Interlocked.Increment(ref _counters.Updates);
+            _run.FiniteUpdate();
+            return true;
         }
 
         // --- sync ---
@@ -210,7 +194,7 @@ public static class DdpgTrainer
                     return Finish(new TrainOutcome(TrainOutcome.EnvFailure, $"env fleet failed: {fleet.Message}"), envsHealthy: false);
                 }
                 _idle.Stop();
-                if (!ok) return Finish(new TrainOutcome(TrainOutcome.NonFinite, "too many consecutive non-finite updates and no checkpoint to roll back to"), writeCheckpoint: false);
+                if (!ok) return Finish(RunLoop.TooManyNonFinite(), writeCheckpoint: false);
                 for (int g = 0; g < _samplers.Count; g++) _samplers[g].Store(stepped[g], _replay, _episodes.Enqueue);
                 if (due > 0)
                 {
@@ -282,7 +266,7 @@ public static class DdpgTrainer
                 {
                     spin.Reset();
                     for (long k = 0; k < Math.Min(due, 50); k++)
-                        if (!LearnOnce()) return new TrainOutcome(TrainOutcome.NonFinite, "too many consecutive non-finite updates and no checkpoint to roll back to");
+                        if (!LearnOnce()) return RunLoop.TooManyNonFinite();
                     _ddpg.Publish();
                     _ddpg.Normalizer.Refresh();
                 }
@@ -292,11 +276,7 @@ public static class DdpgTrainer
 
         // --- schedule: logs, evaluations, checkpoints ---
 
-        private TrainOutcome? Stop()
-        {
-            if (_session.StopRequested) return new TrainOutcome(TrainOutcome.Interrupted, "interrupted");
-            return _session.BudgetReached() is string budget ? new TrainOutcome(TrainOutcome.Completed, $"budget reached: {budget}") : null;
-        }
+        private TrainOutcome? Stop() => _run.Stop();
 
         private void Housekeeping(PauseGate? pauseSamplers)
         {
@@ -309,8 +289,7 @@ public static class DdpgTrainer
                 _nextRowUpdates = (_counters.Updates / every + 1) * every;
                 _nextRowSteps = (RunCounters.Read(ref _counters.EnvSteps) / every + 1) * every;
             }
-            if (_session.EvaluationDue()) Checkpoint(pauseSamplers, evaluate: true);
-            else if (_session.CheckpointDue()) Checkpoint(pauseSamplers, evaluate: false);
+            _run.Scheduled(pauseSamplers is null ? null : pauseSamplers.Pause, pauseSamplers is null ? null : pauseSamplers.Resume);
             _session.Tick(IdleFraction);
         }
 
@@ -320,7 +299,7 @@ public static class DdpgTrainer
         }
 
         /// <summary>The row of whatever happened since the last one, and a last console report, when a run ends.</summary>
-        private void WriteLastRow()
+        public void WriteLastRow()
         {
             if (_counters.Updates != _rowUpdates || RunCounters.Read(ref _counters.EnvSteps) != _rowSteps) WriteProgressRow();
             _session.Tick(IdleFraction, force: true);
@@ -349,48 +328,24 @@ public static class DdpgTrainer
             _busyAtLastRow = _busy.Elapsed.TotalSeconds;
         }
 
-        /// <summary>
-        /// Evaluates (optionally) and writes a checkpoint with the samplers parked; returns its name, or null when a
-        /// parameter is not finite. <paramref name="skipSampler"/>'s state is left out (it failed mid-step).
-        /// </summary>
-        private string? Checkpoint(PauseGate? pauseSamplers, bool evaluate, DdpgSampler? skipSampler = null)
+        // --- what the shared run loop needs of DDPG ---
+
+        public string Kind => Ddpg.Kind;
+
+        public IEnumerable<TorchSharp.torch.Tensor> LearnedTensors() => _ddpg.LearnedTensors();
+
+        /// <summary>The learner, every sampler but <paramref name="skip"/> (one that failed mid-step), and the replay when asked.</summary>
+        public void Save(RL.Core.Checkpoints.CheckpointWriter w, object? skip)
         {
-            double? score = null;
-            if (evaluate)
-            {
-                using var policy = MakePolicy();
-                score = _session.Evaluate(policy).Mean;
-                _scored = (_counters.Updates, score.Value);
-            }
-            // Checkpoints are named by update count; a later one at the same count holds the same actor, so it keeps the score.
-            else if (_scored is (long updates, double previous) && updates == _counters.Updates)
-            {
-                score = previous;
-            }
-            if (!Parameters.AllFinite(_ddpg.LearnedTensors()))
-            {
-                _session.Message("checkpoint not written: a network parameter is not finite (reliability.md R9)");
-                return null;
-            }
-            pauseSamplers?.Pause();
-            try
-            {
-                var config = _session.Config;
-                var manifest = _session.SaveCheckpoint(Ddpg.Kind, score, w =>
-                {
-                    _ddpg.Save(w);
-                    foreach (var s in _samplers)
-                        if (s != skipSampler) w.AddBinary(SamplerFile(s.Index), s.Save);
-                    if (config.Ddpg.CheckpointReplayBuffer) w.AddBinary("replay.bin", _replay.Save);
-                });
-                _session.Message($"checkpoint {manifest.Name} written{(score is double sc ? $" (evaluation score {sc:F3})" : "")}");
-                return manifest.Name;
-            }
-            finally
-            {
-                pauseSamplers?.Resume();
-            }
+            _ddpg.Save(w);
+            foreach (var s in _samplers)
+                if (!ReferenceEquals(s, skip)) w.AddBinary(SamplerFile(s.Index), s.Save);
+            if (_session.Config.Ddpg.CheckpointReplayBuffer) w.AddBinary("replay.bin", _replay.Save);
         }
+
+        public void LoadLearner(RL.Core.Checkpoints.CheckpointReader checkpoint) => _ddpg.LoadLearner(checkpoint);
+
+        public IEvaluationPolicy SnapshotPolicy() => MakePolicy();
 
         private DdpgPolicy MakePolicy()
         {
@@ -402,78 +357,18 @@ public static class DdpgTrainer
             return new DdpgPolicy(actor, _session.Observations, _session.Device);
         }
 
-        /// <summary>
-        /// Ends the run after an unexpected exception (issue 10: never an unhandled-exception dump, never work lost
-        /// that can be saved): the full exception goes to error.log in the run directory, and a final checkpoint is
-        /// written when the learner's state is sound (the exception did not interrupt an update and every parameter
-        /// is finite). A failed sampler's mid-episode state is left out of it: a resume starts that group's
-        /// episodes afresh. Exit code 1.
-        /// </summary>
+        /// <summary>Ends the run after an unexpected exception (issue 10): the episodes so far are logged first; a failed sampler's state is left out.</summary>
         private TrainOutcome Fail(Exception e, DdpgSampler? sampler)
         {
-            string what = sampler is not null ? $"sampler {sampler.Index} failed" : _learnerBusy ? "a learner update failed" : "the training loop failed";
-            string log = _session.Directory.ErrorLogPath;
-            try
-            {
-                File.AppendAllText(log, $"{DateTime.UtcNow:o} {what} at {_counters.Updates} updates, {RunCounters.Read(ref _counters.EnvSteps)} env steps\n{e}\n\n");
-            }
-            catch (IOException)
-            {
-                log = "stderr (error.log could not be written)";
-                Console.Error.WriteLine(e);
-            }
             DrainEpisodes();
-            string saved;
-            if (_learnerBusy)
-            {
-                saved = "no final checkpoint (the update was interrupted, so the networks may be half-updated)";
-            }
-            else
-            {
-                try
-                {
-                    saved = Checkpoint(pauseSamplers: null, evaluate: false, skipSampler: sampler) is string name
-                        ? $"final checkpoint {name} written"
-                        : "no final checkpoint (a parameter is not finite)";
-                }
-                catch (Exception c)
-                {
-                    saved = $"no final checkpoint ({c.Message})";
-                }
-            }
-            try
-            {
-                WriteLastRow();
-            }
-            catch (Exception)
-            {
-                // The outcome below says what happened; a log row that cannot be written adds nothing to it.
-            }
-            var outcome = new TrainOutcome(TrainOutcome.Failure, $"{what}: {e.Message} ({e.GetType().Name}; details in {log}); {saved}");
-            _session.Message($"stopping: {outcome.Reason}");
-            return outcome;
+            string what = sampler is not null ? $"sampler {sampler.Index} failed" : _run.LearnerBusy ? "a learner update failed" : "the training loop failed";
+            return _run.Fail(e, what, sampler);
         }
 
         private TrainOutcome Finish(TrainOutcome outcome, bool envsHealthy = true, bool writeCheckpoint = true)
         {
             DrainEpisodes();
-            _session.Message($"stopping: {outcome.Reason}");
-            if (writeCheckpoint)
-            {
-                bool evaluate = outcome.ExitCode == TrainOutcome.Completed && _session.Config.Evaluation.AtEnd && envsHealthy
-                    && _session.LastEvaluationEnvSteps != RunCounters.Read(ref _counters.EnvSteps);
-                try
-                {
-                    Checkpoint(pauseSamplers: null, evaluate);
-                }
-                catch (Exception e) when (e is EnvFleetFailedException or EnvWorkerLostException or OperationCanceledException)
-                {
-                    _session.Message($"final evaluation failed ({e.Message}); writing the checkpoint without it");
-                    Checkpoint(pauseSamplers: null, evaluate: false);
-                }
-            }
-            WriteLastRow();
-            return outcome;
+            return _run.Finish(outcome, envsHealthy, writeCheckpoint);
         }
     }
 }
