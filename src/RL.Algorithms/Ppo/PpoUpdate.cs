@@ -119,7 +119,8 @@ public sealed class PpoUpdate : IOnPolicyUpdate
                 sumNorm += norm;
                 using (no_grad())
                 {
-                    double clipFraction = ratio.sub(OwnedScalars.One).abs().gt(clipS).to_type(ScalarType.Float32).mean().item<float>();
+                    // |r − 1| > ε as sign(relu(|r − 1| − ε)): TorchSharp's gt converts its argument to a tensor of its own (issue 10's scan).
+                    double clipFraction = ratio.sub(OwnedScalars.One).abs().sub(clipS).relu().sign().mean().item<float>();
                     if (steps == 1) FirstClipFraction = clipFraction;
                     sumClip += clipFraction;
                     // Schulman's low-variance estimator of KL(old ‖ new): mean((r − 1) − log r).
