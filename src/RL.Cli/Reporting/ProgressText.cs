@@ -37,7 +37,8 @@ public static class ProgressText
     public static string Clock(double seconds) =>
         double.IsNaN(seconds) || seconds < 0 ? "-" : TimeSpan.FromSeconds(Math.Round(seconds)).ToString(seconds >= 86400 ? @"d\.hh\:mm\:ss" : @"hh\:mm\:ss", Invariant);
 
-    private static string Rate(double perSecond) => double.IsNaN(perSecond) ? "-" : perSecond.ToString("N0", Invariant);
+    // Below 10/s one decimal: a PPO or TRPO run makes one update per rollout, a few seconds apart, which "0/s" hid.
+    private static string Rate(double perSecond) => double.IsNaN(perSecond) ? "-" : perSecond.ToString(Math.Abs(perSecond) < 10 ? "N1" : "N0", Invariant);
 
     private static string Value(double v, string unit) => double.IsNaN(v) ? "-" : v.ToString("F2", Invariant) + unit;
 
