@@ -60,6 +60,7 @@ public sealed class EnvGroupRunner
     /// Episodes that ended in the last Reset/Step call (after Step returns, true or false): the env's own summaries
     /// (with Seed filled from the episode's start when the env left it null), and, when the worker was lost, one
     /// ServerLost summary per env built from the runner's own sums. Cleared at the start of every Step.
+    /// One summary per ended episode, in env order.
     /// </summary>
     public IReadOnlyList<EpisodeSummary> EndedEpisodes => _ended;
 
