@@ -299,9 +299,9 @@ public sealed class Ddpg : IDisposable
         w.AddOptimizer("critic_optimizer.bin", _criticOptimizer);
         w.AddBinary("learner.bin", writer =>
         {
-            WriteState(writer, _replayRng.GetState());
-            WriteState(writer, _flipRng.GetState());
-            WriteState(writer, _adaptiveRng.GetState());
+            RngState.Write(writer, _replayRng.GetState());
+            RngState.Write(writer, _flipRng.GetState());
+            RngState.Write(writer, _adaptiveRng.GetState());
             WriteBytes(writer, torch.get_rng_state());
             writer.Write(_noisyGenerator is not null);
             if (_noisyGenerator is not null)
@@ -326,9 +326,9 @@ public sealed class Ddpg : IDisposable
         r.ReadModule("actor_published.pt", published);
         r.ReadBinary("learner.bin", reader =>
         {
-            _replayRng.SetState(ReadState(reader));
-            _flipRng.SetState(ReadState(reader));
-            _adaptiveRng.SetState(ReadState(reader));
+            _replayRng.SetState(RngState.Read(reader));
+            _flipRng.SetState(RngState.Read(reader));
+            _adaptiveRng.SetState(RngState.Read(reader));
             using (var state = ReadBytes(reader)) torch.set_rng_state(state);
             if (reader.ReadBoolean() != (_noisyGenerator is not null))
                 throw new InvalidDataException($"checkpoint {r.Name}: the actor's NoisyNet setting differs from the config.");
@@ -370,18 +370,6 @@ public sealed class Ddpg : IDisposable
     /// <summary>Every learned tensor, for the finiteness check before a checkpoint is written (R9).</summary>
     public IEnumerable<Tensor> LearnedTensors() => _actorParams.Concat(_criticParams).Concat(_actorTargetParams).Concat(_criticTargetParams).Select(p => (Tensor)p);
 
-    internal static void WriteState(BinaryWriter w, ulong[] state)
-    {
-        w.Write(state.Length);
-        foreach (ulong v in state) w.Write(v);
-    }
-
-    internal static ulong[] ReadState(BinaryReader r)
-    {
-        var s = new ulong[r.ReadInt32()];
-        for (int i = 0; i < s.Length; i++) s[i] = r.ReadUInt64();
-        return s;
-    }
 
     internal static void WriteBytes(BinaryWriter w, Tensor t)
     {

@@ -319,7 +319,7 @@ internal sealed class DdpgSampler : IDisposable
 
     public void Save(BinaryWriter w)
     {
-        Ddpg.WriteState(w, _rng.GetState());
+        RngState.Write(w, _rng.GetState());
         WriteModule(w, _actor);
         w.Write(_perturbed.Length);
         foreach (var p in _perturbed) WriteModule(w, p);
@@ -344,7 +344,7 @@ internal sealed class DdpgSampler : IDisposable
 
     public void Load(BinaryReader r)
     {
-        _rng.SetState(Ddpg.ReadState(r));
+        _rng.SetState(RngState.Read(r));
         ReadModule(r, _actor);
         int perturbed = r.ReadInt32();
         if (perturbed != _perturbed.Length) throw new InvalidDataException($"sampler {Index}: checkpoint has {perturbed} perturbed actors, the config needs {_perturbed.Length}.");

@@ -156,7 +156,7 @@ internal sealed class RolloutCollector : IDisposable
     {
         foreach (var g in _groups)
         {
-            RL.Algorithms.Ddpg.Ddpg.WriteState(w, g.Rng.GetState());
+            RngState.Write(w, g.Rng.GetState());
             for (int i = 0; i < g.N; i++) g.Runner.WriteEpisode(w, i);
         }
         w.Write(_returns is not null);
@@ -167,7 +167,7 @@ internal sealed class RolloutCollector : IDisposable
     {
         foreach (var g in _groups)
         {
-            g.Rng.SetState(RL.Algorithms.Ddpg.Ddpg.ReadState(r));
+            g.Rng.SetState(RngState.Read(r));
             for (int i = 0; i < g.N; i++) g.Runner.ReadEpisode(r, i);
         }
         if (r.ReadBoolean() != (_returns is not null)) throw new InvalidDataException("the checkpoint's reward normalisation setting differs from the config.");

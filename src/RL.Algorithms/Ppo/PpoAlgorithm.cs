@@ -1,31 +1,14 @@
 using RL.Algorithms.OnPolicy;
-using RL.Algorithms.Training;
-using RL.Core.Checkpoints;
 using RL.Core.Logging;
-using RL.Core.Normalization;
-using RL.Envs.Spaces;
-using static TorchSharp.torch;
 
 namespace RL.Algorithms.Ppo;
 
-/// <summary>PPO's entry in <see cref="AlgorithmCatalog"/>.</summary>
-public sealed class PpoAlgorithm : IAlgorithm
+/// <summary>PPO's entry in <see cref="Training.AlgorithmCatalog"/>.</summary>
+public sealed class PpoAlgorithm() : OnPolicyAlgorithm<PpoConfig>(AlgorithmKind.Ppo, "ppo")
 {
-    public const string Kind = "ppo";
+    public override IReadOnlyList<CsvColumn> ProgressColumns => PpoUpdate.ProgressColumns;
 
-    AlgorithmKind IAlgorithm.Kind => AlgorithmKind.Ppo;
+    protected override PpoConfig Section(RunConfig config) => config.Ppo;
 
-    public IReadOnlyList<CsvColumn> ProgressColumns => PpoUpdate.ProgressColumns;
-
-    public IReadOnlyList<string> PolicyFiles { get; } = new[] { OnPolicyModel.PolicyFile, TrainingSession.RunStateFile };
-
-    private const string MinibatchStream = "ppo-minibatches";
-
-    public IReadOnlyDictionary<string, object> SeedStreams(TrainingSession session) => OnPolicyTrainer.SeedStreams(session, MinibatchStream);
-
-    public TrainOutcome Train(TrainingSession session) =>
-        OnPolicyTrainer.Train(session, session.Config.Ppo, Kind, "ppo", model => new PpoUpdate(session.Config.Ppo, model, session.SeedFor(MinibatchStream)));
-
-    public IEvaluationPolicy LoadPolicy(RunConfig config, ObservationPipeline pipeline, Box actionSpace, CheckpointReader checkpoint, Device device) =>
-        OnPolicyPolicy.FromCheckpoint(Kind, config.Ppo, pipeline, actionSpace, checkpoint, device);
+    protected override IOnPolicyUpdate MakeUpdate(PpoConfig config, OnPolicyModel model, ulong seed) => new PpoUpdate(config, model, seed);
 }

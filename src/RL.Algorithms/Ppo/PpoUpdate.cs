@@ -1,3 +1,4 @@
+using RL.Algorithms.Training;
 using RL.Algorithms.OnPolicy;
 using RL.Core.Checkpoints;
 using RL.Core.Logging;
@@ -159,13 +160,13 @@ public sealed class PpoUpdate : IOnPolicyUpdate
     public void Save(CheckpointWriter writer)
     {
         writer.AddOptimizer(OptimizerFile, _optimizer);
-        writer.AddBinary(StateFile, w => RL.Algorithms.Ddpg.Ddpg.WriteState(w, _rng.GetState()));
+        writer.AddBinary(StateFile, w => RngState.Write(w, _rng.GetState()));
     }
 
     public void Load(CheckpointReader checkpoint)
     {
         LoadLearner(checkpoint);
-        checkpoint.ReadBinary(StateFile, r => _rng.SetState(RL.Algorithms.Ddpg.Ddpg.ReadState(r)));
+        checkpoint.ReadBinary(StateFile, r => _rng.SetState(RngState.Read(r)));
     }
 
     public void LoadLearner(CheckpointReader checkpoint) => checkpoint.ReadOptimizer(OptimizerFile, _optimizer);
