@@ -39,7 +39,7 @@ public abstract class OnPolicyAlgorithm<TConfig> : IAlgorithm where TConfig : On
     public TrainOutcome Train(TrainingSession session)
     {
         var config = Section(session.Config);
-        return OnPolicyTrainer.Train(session, config, _name, _name, model => MakeUpdate(config, model, session.SeedFor(_minibatchStream)));
+        return OnPolicyTrainer.Train(session, config, _name, model => MakeUpdate(config, model, session.SeedFor(_minibatchStream)));
     }
 
     public IEvaluationPolicy LoadPolicy(RunConfig config, ObservationPipeline pipeline, Box actionSpace, CheckpointReader checkpoint, Device device) =>

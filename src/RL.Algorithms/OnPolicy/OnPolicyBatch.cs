@@ -13,7 +13,7 @@ namespace RL.Algorithms.OnPolicy;
 public sealed class OnPolicyBatch : IDisposable
 {
     private OnPolicyBatch(Tensor observations, Tensor actions, Tensor advantages, Tensor returns, Tensor oldValues,
-        Tensor oldLogProb, Tensor oldHead, Tensor? oldLogStd, int originalRows, float[] rawReturns, float[] rawValues)
+        Tensor oldLogProb, Tensor oldHead, Tensor? oldLogStd, double entropy, float[] rawReturns, float[] rawValues)
     {
         Observations = observations;
         Actions = actions;
@@ -23,7 +23,7 @@ public sealed class OnPolicyBatch : IDisposable
         OldLogProb = oldLogProb;
         OldHead = oldHead;
         OldLogStd = oldLogStd;
-        OriginalRows = originalRows;
+        Entropy = entropy;
         RawReturns = rawReturns;
         RawValues = rawValues;
     }
@@ -40,8 +40,8 @@ public sealed class OnPolicyBatch : IDisposable
 
     public int Rows => (int)Observations.shape[0];
 
-    /// <summary>Rows before mirroring.</summary>
-    public int OriginalRows { get; }
+    /// <summary>Mean entropy of the old policy over the rows.</summary>
+    public double Entropy { get; }
 
     /// <summary>Returns and V(s) of the original rows, for the explained variance.</summary>
     public float[] RawReturns { get; }
@@ -91,8 +91,9 @@ public sealed class OnPolicyBatch : IDisposable
         var head = model.Policy.forward(obsT);
         var logStd = model.Policy.LogStd?.detach().clone();
         var logp = model.Distribution.LogProb(head, logStd, actT);
+        double entropy = model.Distribution.Entropy(head, logStd).mean().item<float>();
         var batch = new OnPolicyBatch(obsT, actT, torch.tensor(adv).to(device), torch.tensor(ret).to(device), torch.tensor(val).to(device),
-            logp, head, logStd, n, ret.AsSpan(0, n).ToArray(), val.AsSpan(0, n).ToArray());
+            logp, head, logStd, entropy, ret.AsSpan(0, n).ToArray(), val.AsSpan(0, n).ToArray());
         foreach (var t in new[] { batch.Observations, batch.Actions, batch.Advantages, batch.Returns, batch.OldValues, batch.OldLogProb, batch.OldHead }) t.MoveToOuterDisposeScope();
         batch.OldLogStd?.MoveToOuterDisposeScope();
         return batch;

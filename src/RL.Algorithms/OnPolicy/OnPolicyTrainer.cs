@@ -44,7 +44,8 @@ public static class OnPolicyTrainer
     internal const string TorchStream = "torch";
     internal const string SamplerStream = "onpolicy-sampler";
 
-    public static TrainOutcome Train(TrainingSession session, OnPolicyConfig config, string kind, string section, Func<OnPolicyModel, IOnPolicyUpdate> makeUpdate)
+    /// <summary>Trains algorithm <paramref name="name"/> (its checkpoint kind and config section) with <paramref name="makeUpdate"/>'s update.</summary>
+    public static TrainOutcome Train(TrainingSession session, OnPolicyConfig config, string name, Func<OnPolicyModel, IOnPolicyUpdate> makeUpdate)
     {
         var spec = session.Spec;
         var pipeline = session.Observations;
@@ -52,14 +53,14 @@ public static class OnPolicyTrainer
         if (config.Mirror)
         {
             if (pipeline.Mirror is null || spec.ActionMirror is null)
-                throw new ConfigException(null, $"{section}.mirror", "is true but the env publishes no observation and action mirror maps.");
+                throw new ConfigException(null, $"{name}.mirror", "is true but the env publishes no observation and action mirror maps.");
             mirror = (pipeline.Mirror, spec.ActionMirror);
         }
         using var model = new OnPolicyModel(config, pipeline, spec.ActionSpace, session.Device, session.SeedFor(TorchStream));
         using var update = makeUpdate(model);
         using var collector = new RolloutCollector(session, model, config);
         var rollout = new Rollout(config.StepsPerEnv, collector.Envs, pipeline.Size, spec.ActionSize);
-        var learner = new Learner(kind, session, model, update, collector);
+        var learner = new Learner(name, session, model, update, collector);
         var loop = new RunLoop(session, learner);
         try
         {
@@ -89,11 +90,12 @@ public static class OnPolicyTrainer
                 double collectSeconds = clock.Elapsed.TotalSeconds;
                 long envSteps = RunCounters.Read(ref session.Counters.EnvSteps);
                 Dictionary<string, double>? values;
-                double explained;
+                double explained, entropy;
                 int rows;
                 using (var batch = OnPolicyBatch.From(rollout, model, mirror, config.NormalizeAdvantage))
                 {
                     explained = batch.ExplainedVariance();
+                    entropy = batch.Entropy;
                     rows = batch.Rows;
                     loop.LearnerBusy = true;
                     values = update.Update(batch, envSteps);
@@ -107,6 +109,7 @@ public static class OnPolicyTrainer
                 loop.FiniteUpdate();
                 session.Counters.Updates++;
                 double total = clock.Elapsed.TotalSeconds;
+                values["losses/entropy"] = entropy;
                 if (double.IsFinite(explained)) values["losses/explained_variance"] = explained;
                 if (model.Policy.LogStd is { } logStd)
                     using (no_grad())

@@ -22,7 +22,6 @@ public sealed class Rollout
         Values = new float[n];
         NextValues = new float[n];
         EpisodeEnds = new bool[n];
-        Truncated = new bool[n];
         Valid = new bool[n];
         Advantages = new float[n];
         Returns = new float[n];
@@ -47,7 +46,6 @@ public sealed class Rollout
     public float[] NextValues { get; }
 
     public bool[] EpisodeEnds { get; }
-    public bool[] Truncated { get; }
     public bool[] Valid { get; }
     public float[] Advantages { get; }
     public float[] Returns { get; }

@@ -115,7 +115,6 @@ internal sealed class RolloutCollector : IDisposable
             int k = t * rollout.Envs + g.Offset + i;
             bool valid = stepped && !result.Dropped[i];
             rollout.Valid[k] = valid;
-            rollout.Truncated[k] = false;
             if (!valid)
             {
                 // No next state: the episode ends here with δ = 0 (reward 0, next value = V(s)), and the row is left out.
@@ -132,7 +131,6 @@ internal sealed class RolloutCollector : IDisposable
             if (result.Truncated[i] && !result.Terminated[i])
             {
                 // The time limit, not the task, ended it: bootstrap V(final observation) (NNAISENSE's horizon hack).
-                rollout.Truncated[k] = true;
                 transform.Apply(result.FinalObservation(i), g.Final.AsSpan(truncated * o, o));
                 g.TruncatedRows[truncated++] = i;
             }

@@ -70,19 +70,15 @@ public sealed class PpoUpdate : IOnPolicyUpdate
         var order = new long[rows];
         double sumPolicy = 0, sumValue = 0, sumClip = 0, sumNorm = 0, lastKl = 0;
         int steps = 0, epochs = 0;
-        double entropy;
-        using (no_grad())
-        using (var s = NewDisposeScope())
-            entropy = _model.Distribution.Entropy(batch.OldHead, batch.OldLogStd).mean().item<float>();
         bool stop = false;
         for (int epoch = 0; epoch < _config.Epochs && !stop; epoch++)
         {
             epochs++;
-            Minibatches.Shuffle(order, _rng);
+            using var epochOrder = Minibatches.Epoch(order, _rng, _model.Device);
             for (int start = 0; start + minibatch <= rows && !stop; start += minibatch)
             {
                 using var scope = NewDisposeScope();
-                var index = torch.tensor(order.AsSpan(start, minibatch).ToArray()).to(_model.Device);
+                var index = epochOrder.narrow(0, start, minibatch);
                 var obs = batch.Observations.index_select(0, index);
                 var adv = batch.Advantages.index_select(0, index);
                 var ret = batch.Returns.index_select(0, index);
@@ -136,7 +132,6 @@ public sealed class PpoUpdate : IOnPolicyUpdate
             kl = _model.Distribution.Kl(batch.OldHead, batch.OldLogStd, _model.Policy.forward(batch.Observations), _model.Policy.LogStd).mean().item<float>();
         var values = new Dictionary<string, double>
         {
-            ["losses/entropy"] = entropy,
             ["losses/approx_kl"] = kl,
             ["ppo/epochs"] = epochs,
             ["ppo/gradient_steps"] = steps,

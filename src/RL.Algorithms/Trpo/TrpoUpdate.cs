@@ -61,11 +61,7 @@ public sealed class TrpoUpdate : IOnPolicyUpdate
 
     public Dictionary<string, double>? Update(OnPolicyBatch batch, long envSteps)
     {
-        double entropy;
-        using (no_grad())
-        using (var s = NewDisposeScope())
-            entropy = _model.Distribution.Entropy(batch.OldHead, batch.OldLogStd).mean().item<float>();
-        var values = new Dictionary<string, double> { ["losses/entropy"] = entropy };
+        var values = new Dictionary<string, double>();
         if (!PolicyStep(batch, values)) return null;
         if (!FitValue(batch, values)) return null;
         return values;
@@ -177,11 +173,11 @@ public sealed class TrpoUpdate : IOnPolicyUpdate
         int steps = 0;
         for (int epoch = 0; epoch < _config.ValueEpochs; epoch++)
         {
-            Minibatches.Shuffle(order, _rng);
+            using var epochOrder = Minibatches.Epoch(order, _rng, _model.Device);
             for (int start = 0; start + minibatch <= rows; start += minibatch)
             {
                 using var scope = NewDisposeScope();
-                var index = torch.tensor(order.AsSpan(start, minibatch).ToArray()).to(_model.Device);
+                var index = epochOrder.narrow(0, start, minibatch);
                 var value = _model.Value.forward(batch.Observations.index_select(0, index)).squeeze(-1);
                 var error = value.sub(batch.Returns.index_select(0, index));
                 var loss = error.mul(error).mean();
