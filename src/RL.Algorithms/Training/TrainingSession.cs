@@ -18,6 +18,9 @@ public sealed record SessionOptions
     /// <summary>Continue the run in this directory from its newest valid checkpoint.</summary>
     public string? ResumeDirectory { get; init; }
 
+    /// <summary>Start a new run in exactly this directory instead of runs_dir/name-seedN (`rl train --run-dir`, used by `rl sweep`).</summary>
+    public string? NewRunDirectory { get; init; }
+
     /// <summary>The <c>--set</c> overrides of this resume, recorded in resumes.yaml (the config already includes them).</summary>
     public IReadOnlyList<string> ResumeOverrides { get; init; } = Array.Empty<string>();
 
@@ -238,7 +241,9 @@ public sealed class TrainingSession : IDisposable
             else
             {
                 // The seed is part of the name so that a seed sweep by hand needs no --set name= (issue 11).
-                directory = RunDirectory.CreateNew(config.RunsDir, RunDirectoryName(config));
+                directory = options.NewRunDirectory is string exact
+                    ? RunDirectory.CreateAt(exact)
+                    : RunDirectory.CreateNew(config.RunsDir, RunDirectoryName(config));
                 runLock = RunLock.Acquire(directory.Root);
             }
             if (!runLock!.Effective)

@@ -33,7 +33,11 @@ public static class TrainCommand
             Description = "Continue the run in this directory (runs/<name>) from its newest valid checkpoint. With --set only budgets and " +
                 "schedules (train.max_*, checkpoint.*, evaluation.*) or where it runs (device, env.backend) may change; they are recorded in resumes.yaml.",
         };
-        var command = new Command("train", "Train an agent (DDPG; PPO and TRPO next) and write runs/<name>/.") { config, set, dryRun, resume };
+        var runDir = new Option<string?>("--run-dir")
+        {
+            Description = "Write the new run to exactly this directory (missing or empty) instead of runs_dir/<name>-seed<N>; rl sweep uses it for runs/<experiment>/<variant>/seed_<k>.",
+        };
+        var command = new Command("train", "Train an agent (DDPG, PPO or TRPO: the config's algorithm) and write runs/<name>-seed<N>/.") { config, set, dryRun, resume, runDir };
         // Where the env servers come from: env.backend local (default) starts env.groups `rl serve` children;
         // --env-endpoints switches to remote servers (env.backend remote, env.endpoints) without editing the config.
         var workers = new EnvWorkerOptions();
@@ -56,13 +60,13 @@ public static class TrainCommand
                 overrides.Add("env.backend=remote");
                 overrides.Add($"env.endpoints=[{endpoints}]");
             }
-            return Run(p.GetValue(config), overrides, p.GetValue(dryRun), p.GetValue(resume), Console.Out, Console.Error, template);
+            return Run(p.GetValue(config), overrides, p.GetValue(dryRun), p.GetValue(resume), Console.Out, Console.Error, template, p.GetValue(runDir));
         });
         return command;
     }
 
     public static int Run(string? configPath, IReadOnlyList<string> overrides, bool dryRun, string? resume, TextWriter output, TextWriter error,
-        RL.Envs.Remote.RemoteEnvOptions? workers = null)
+        RL.Envs.Remote.RemoteEnvOptions? workers = null, string? newRunDirectory = null)
     {
         RunConfig config;
         DefaultRecipeChoice? builtIn = null;
@@ -71,6 +75,8 @@ public static class TrainCommand
             // System.CommandLine hands an unknown option to the config argument; say so rather than "config file not found".
             if (configPath is not null && configPath.StartsWith('-') && !File.Exists(configPath))
                 throw new ConfigException(null, configPath, $"is not an option of rl train (see `rl train --help`) nor a config file.");
+            if (resume is not null && newRunDirectory is not null)
+                throw new ConfigException(null, "--run-dir", "a resumed run stays in its own directory; give --resume or --run-dir, not both.");
             if (resume is not null && configPath is not null)
                 throw new ConfigException(null, "config", "give either a config file or --resume <run directory>, not both (a resumed run uses its own config.yaml).");
             // A resume reads its run's config.yaml and resumes.yaml and checks the overrides before anything is
@@ -95,6 +101,11 @@ public static class TrainCommand
         // Issue 11: the first line says what the default picked and why, before anything else is printed.
         if (builtIn is not null) foreach (string line in builtIn.Explanation) output.WriteLine($"rl train: {line}");
         string? runDirectory = resume is null ? null : Path.GetFullPath(resume);
+        if (newRunDirectory is not null && Directory.Exists(newRunDirectory) && Directory.EnumerateFileSystemEntries(newRunDirectory).Any())
+        {
+            error.WriteLine($"rl train: --run-dir {newRunDirectory} is not empty (a run is there?); continue it with --resume {newRunDirectory}.");
+            return ExitCodes.Usage;
+        }
         try
         {
             var registry = CliEnvironments.CreateRegistry();
@@ -127,6 +138,7 @@ public static class TrainCommand
             var options = new SessionOptions
             {
                 ResumeDirectory = resume,
+                NewRunDirectory = newRunDirectory,
                 ResumeOverrides = resume is null ? Array.Empty<string>() : overrides,
                 Cancel = cancel.Token,
                 AlgorithmColumns = AlgorithmCatalog.For(config.Algorithm).ProgressColumns,

@@ -51,6 +51,26 @@ public sealed class RunDirectory
         }
     }
 
+    /// <summary>
+    /// Creates the run directory at exactly <paramref name="path"/> (an `rl sweep` cell: runs/experiment/variant/seed_k),
+    /// which may exist only while empty; a directory with anything in it is another run's and is refused.
+    /// </summary>
+    public static RunDirectory CreateAt(string path)
+    {
+        Directory.CreateDirectory(path);
+        try
+        {
+            using (new FileStream(Path.Combine(path, ".created"), FileMode.CreateNew)) { }
+        }
+        catch (IOException)
+        {
+            throw new IOException($"{path} already holds a run; continue it with --resume {path} or choose another directory.");
+        }
+        if (Directory.EnumerateFileSystemEntries(path).Count() > 1)
+            throw new IOException($"{path} is not empty; a new run needs an empty or missing directory.");
+        return new RunDirectory(path);
+    }
+
     /// <summary>Opens an existing run directory (for resume and eval); an error names what is missing.</summary>
     public static RunDirectory Open(string path)
     {
