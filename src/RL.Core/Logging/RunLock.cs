@@ -83,6 +83,31 @@ public sealed class RunLock : IDisposable
     }
 
     /// <summary>
+    /// Whether a live process holds the lock of <paramref name="runDirectory"/> now (<paramref name="owner"/> says
+    /// who), without taking it or writing anything: `rl sweep` uses it to leave a cell that someone trains alone.
+    /// </summary>
+    public static bool IsHeld(string runDirectory, out string? owner)
+    {
+        owner = null;
+        string path = Path.Combine(runDirectory, FileName);
+        if (!File.Exists(path)) return false;
+        try
+        {
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None);
+            return false;
+        }
+        catch (IOException e) when (IsLockConflict(e))
+        {
+            owner = ReadOwner(Path.Combine(runDirectory, OwnerFileName));
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Whether opening failed because another open holds the flock: .NET reports flock's EWOULDBLOCK as an
     /// IOException whose HResult is the errno (11 on Linux, 35 on macOS; measured with .NET 10 on Debian 12).
     /// Any other I/O error (read-only disk, I/O error) is not a lock and is not reported as one.
