@@ -175,6 +175,27 @@ public sealed class SweepTests
         Assert.That(Directory.Exists(Runs), Is.False, "a dry run writes nothing");
     }
 
+    [Test]
+    public void AVariantMayStartFromItsOwnConfig()
+    {
+        string path = Path.Combine(_dir, "algorithms.yaml");
+        File.WriteAllText(path, $"""
+            experiment: algorithms
+            base: {PendulumRuns.Config}
+            seeds: [1]
+            budget: {"{env_steps: 300}"}
+            variants:
+              ddpg: {"{}"}
+              ppo:
+                base: {Path.Combine(RlProcess.ConfigsDirectory, "ppo-pendulum.yaml")}
+            """);
+        var (exit, output, error) = Sweep(path, new CountingLauncher(RealLauncher()), dryRun: true);
+        Assert.That(exit, Is.EqualTo(ExitCodes.Ok), error);
+        var lines = output.Split('\n');
+        Assert.That(lines.Single(l => l.StartsWith("ppo/seed_1", StringComparison.Ordinal)), Does.Contain("ppo-pendulum.yaml"));
+        Assert.That(lines.Single(l => l.StartsWith("ddpg/seed_1", StringComparison.Ordinal)), Does.Contain("ddpg-pendulum.yaml"));
+    }
+
     [TestCase("experiment: x\nbase: nope.yaml\nseeds: [1]\nbudget: {env_steps: 10}\nvariants: {a: {}}\n", "base config 'nope.yaml' does not exist")]
     [TestCase("experiment: x\nbase: BASE\nseeds: [1]\nvariants: {a: {}}\n", "budget")]
     [TestCase("experiment: x\nbase: BASE\nseeds: [1, 1]\nbudget: {env_steps: 10}\nvariants: {a: {}}\n", "seed 1 is listed twice")]
