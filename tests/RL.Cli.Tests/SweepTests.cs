@@ -87,7 +87,7 @@ public sealed class SweepTests
             using (var term = System.Diagnostics.Process.Start("kill", new[] { "-TERM", sweep.Process.Id.ToString(CultureInfo.InvariantCulture) })) term.WaitForExit();
             Assert.That(sweep.Process.WaitForExit(TimeSpan.FromSeconds(60)), Is.True, "the stopped sweep did not end");
             sweep.Process.WaitForExit();
-            Assert.That(sweep.Process.ExitCode, Is.EqualTo(ExitCodes.Interrupted), sweep.Stdout + sweep.Stderr);
+            Assert.That(sweep.Process.ExitCode, Is.EqualTo(ExitCodes.Terminated), sweep.Stdout + sweep.Stderr);
             Assert.That(sweep.Stdout, Does.Contain("resumes them"));
             PendulumRuns.AssertNoStackTrace(sweep.Stderr);
         }
@@ -147,6 +147,28 @@ public sealed class SweepTests
         Assert.That(broken.Calls, Is.EqualTo(2), "retries: 1 means two attempts");
         Assert.That(error, Does.Contain("b/seed_1 failed: exit 3 after 2 attempts"));
         Assert.That(File.ReadAllText(Path.Combine(Runs, "pendulum-grid", SweepSummary.MarkdownName)), Does.Contain("FAILED"));
+    }
+
+    [Test]
+    public void ARunThatDiedBeforeItsFirstCheckpointIsKeptAsideAndAForeignDirectoryIsNotTouched()
+    {
+        string file = WriteExperiment(envSteps: 300, retries: 1);
+        // First attempt: a run that wrote its config.yaml and a CSV line, then died (no checkpoint).
+        var dies = new DiesBeforeCheckpointLauncher(RealLauncher());
+        var (exit, output, error) = Sweep(file, dies, cells: "a");
+        Assert.That(exit, Is.EqualTo(ExitCodes.Ok), output + error);
+        var aside = Directory.GetDirectories(Path.Combine(Runs, "pendulum-grid", ".attempts"));
+        Assert.That(aside, Has.Length.EqualTo(1));
+        Assert.That(File.ReadAllText(Path.Combine(aside[0], "progress.csv")), Does.Contain("the first attempt's line"), "nothing of the failed attempt is lost");
+        Assert.That(FinalEnvSteps(Cell("a", 1)), Is.EqualTo(300));
+
+        // A directory where cell b would go that holds someone's files but no run: refused, left as it was.
+        Directory.CreateDirectory(Cell("b", 1));
+        File.WriteAllText(Path.Combine(Cell("b", 1), "notes.txt"), "mine");
+        (exit, output, error) = Sweep(file, cells: "b");
+        Assert.That(exit, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(output + error, Does.Contain("not a run the sweep can resume"));
+        Assert.That(Directory.GetFileSystemEntries(Cell("b", 1)).Select(Path.GetFileName), Is.EqualTo(new[] { "notes.txt" }));
     }
 
     [Test]
@@ -244,6 +266,20 @@ public sealed class SweepTests
                 return Task.FromResult(ExitCodes.EnvFailure);
             }
             return inner.RunAsync(request, log, stop);
+        }
+    }
+
+    private sealed class DiesBeforeCheckpointLauncher(ICellLauncher inner) : ICellLauncher
+    {
+        private int _calls;
+
+        public Task<int> RunAsync(TrainRequest request, TextWriter log, CancellationToken stop)
+        {
+            if (Interlocked.Increment(ref _calls) > 1) return inner.RunAsync(request, log, stop);
+            Directory.CreateDirectory(request.RunDirectory!);
+            File.WriteAllText(Path.Combine(request.RunDirectory!, "config.yaml"), "name: died\n");
+            File.WriteAllText(Path.Combine(request.RunDirectory!, "progress.csv"), "the first attempt's line\n");
+            return Task.FromResult(ExitCodes.Failure);
         }
     }
 

@@ -118,10 +118,12 @@ public static class SweepCommand
         RL.Core.Logging.AtomicFile.WriteAllText(Path.Combine(root, "experiment.yaml"), experiment.Text);
 
         using var stop = new CancellationTokenSource();
+        int signalExit = ExitCodes.Interrupted;
         void OnSignal(PosixSignalContext context)
         {
             context.Cancel = true;
             if (stop.IsCancellationRequested) return;
+            signalExit = context.Signal == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted;
             error.WriteLine("rl sweep: stopping: every running cell writes its final checkpoint; the next rl sweep resumes them.");
             stop.Cancel();
         }
@@ -154,7 +156,7 @@ public static class SweepCommand
         if (stopped > 0)
         {
             output.WriteLine($"rl sweep: stopped with {stopped} cell(s) unfinished; `rl sweep {path}` resumes them.");
-            return ExitCodes.Interrupted;
+            return signalExit;
         }
         if (failed > 0) return ExitCodes.Failure;
         output.WriteLine($"rl sweep: every cell done; curves and the table: rl report {root}");

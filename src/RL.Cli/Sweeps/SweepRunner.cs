@@ -124,7 +124,19 @@ public sealed class SweepRunner
             }
             status.Attempts++;
             status.Phase = CellPhase.Running;
-            TrainRequest request = PrepareAttempt(cell, out string how);
+            TrainRequest request;
+            string how;
+            try
+            {
+                request = PrepareAttempt(cell, out how);
+            }
+            catch (IOException e)
+            {
+                status.Phase = CellPhase.Failed;
+                status.Note = e.Message;
+                _view.Message($"{cell.Id}: {e.Message}");
+                return;
+            }
             int exit;
             await using (var log = new StreamWriter(LogPath(cell), append: true))
             {
@@ -181,8 +193,9 @@ public sealed class SweepRunner
     }
 
     /// <summary>
-    /// What the next attempt runs: a resume when the run has a checkpoint; otherwise a fresh start in a cleared
-    /// directory (the failed start's error.log is kept in the cell's log first, so nothing is lost).
+    /// What the next attempt runs: a resume when the run has a checkpoint; otherwise a fresh start. A run that died
+    /// before its first checkpoint is moved aside to .attempts/ (never deleted: its CSVs and error.log may say why);
+    /// a directory that is not a run at all (no config.yaml, but files in it) is not the sweep's to touch.
     /// </summary>
     private TrainRequest PrepareAttempt(SweepCell cell, out string how)
     {
@@ -193,16 +206,20 @@ public sealed class SweepRunner
         }
         if (Directory.Exists(cell.Directory))
         {
-            string error = Path.Combine(cell.Directory, "error.log");
-            if (File.Exists(error))
-                File.AppendAllText(LogPath(cell), $"== error.log of the attempt that left no checkpoint:\n{File.ReadAllText(error)}\n");
+            var entries = Directory.EnumerateFileSystemEntries(cell.Directory).Select(Path.GetFileName).ToList();
+            if (!cell.HasConfig && entries.Any(e => e is not ".created"))
+                throw new IOException($"{cell.Directory} holds files but no config.yaml, so it is not a run the sweep can resume; move it away and run rl sweep again.");
+            if (cell.HasConfig)
+            {
+                string aside = Path.Combine(_root, ".attempts", $"{cell.Variant.Name}-seed_{cell.Seed.ToString(CultureInfo.InvariantCulture)}-{DateTime.UtcNow:yyyyMMddTHHmmss}");
+                Directory.CreateDirectory(Path.GetDirectoryName(aside)!);
+                Directory.Move(cell.Directory, aside);
+                how = $"starting again (the earlier start left no checkpoint; it is kept in {aside})";
+                return cell.NewRun();
+            }
             Directory.Delete(cell.Directory, recursive: true);
-            how = "starting again (the earlier start left no checkpoint)";
         }
-        else
-        {
-            how = "new run";
-        }
+        how = "new run";
         return cell.NewRun();
     }
 
