@@ -15,6 +15,7 @@ public static class Program
         root.Subcommands.Add(EnvCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(RenderCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(SweepCommand.Create());

@@ -72,6 +72,10 @@ public sealed class FaithfulSimulator : IDisposable
     public HuntCrossleyContact Contact => _contact;
     public double Time => _skeleton.Data.Time;
 
+    /// <summary>The segment geometry of the compiled model, for drawing the skeleton from its coordinates (rl render).</summary>
+    public KinematicTree Kinematics => _kinematics ??= KinematicTree.Read(_model);
+    private KinematicTree? _kinematics;
+
     /// <summary>The 2017 reset: default coordinates, zero speeds, the 2017 muscle state and the given strengths and obstacles.</summary>
     public unsafe void Reset(ReadOnlySpan<double> strength, ReadOnlySpan<ObstacleBody> obstacles)
     {

@@ -21,6 +21,13 @@ public sealed unsafe class Skeleton : IDisposable
     public const int HipL = 8, KneeTxL = 9, KneeTyL = 10, KneeL = 11, AnkleL = 12;
     public const int Dofs = 13;
 
+    /// <summary>The MJCF's joints in dof order (joint j moves qpos[j]; checked against the model when a skeleton is built).</summary>
+    public static readonly string[] JointNames =
+    {
+        "pelvis_tx", "pelvis_ty", "pelvis_tilt", "hip_flexion_r", "knee_tx_r", "knee_ty_r", "knee_angle_r", "ankle_angle_r",
+        "hip_flexion_l", "knee_tx_l", "knee_ty_l", "knee_angle_l", "ankle_angle_l",
+    };
+
     /// <summary>Parent of each body (world = -1 for index 0).</summary>
     public static readonly int[] Parent = { -1, 0, 1, 2, 3, 4, 5, 1, 7, 8, 9, 10, 1, 12 };
 
@@ -109,12 +116,10 @@ public sealed unsafe class Skeleton : IDisposable
         int* parent = _model.Ints("body_parentid");
         for (int b = 1; b < BodyCount; b++)
             if (parent[b] != Parent[b]) throw new InvalidOperationException($"gait9dof18musc.xml: body {bodies[b]} has parent {parent[b]}, expected {Parent[b]}.");
-        string[] joints = { "pelvis_tx", "pelvis_ty", "pelvis_tilt", "hip_flexion_r", "knee_tx_r", "knee_ty_r", "knee_angle_r", "ankle_angle_r",
-                            "hip_flexion_l", "knee_tx_l", "knee_ty_l", "knee_angle_l", "ankle_angle_l" };
         int* qposadr = _model.Ints("jnt_qposadr");
-        for (int j = 0; j < joints.Length; j++)
-            if (qposadr[_model.Id(MjObject.Joint, joints[j])] != j)
-                throw new InvalidOperationException($"gait9dof18musc.xml: joint '{joints[j]}' is not dof {j}.");
+        for (int j = 0; j < JointNames.Length; j++)
+            if (qposadr[_model.Id(MjObject.Joint, JointNames[j])] != j)
+                throw new InvalidOperationException($"gait9dof18musc.xml: joint '{JointNames[j]}' is not dof {j}.");
     }
 
     /// <summary>The dof of a named coordinate (OpenSim name).</summary>

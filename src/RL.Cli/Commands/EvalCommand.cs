@@ -5,10 +5,8 @@ using RL.Algorithms.Training;
 using RL.Cli.Environments;
 using RL.Core.Checkpoints;
 using RL.Core.Config;
-using RL.Core.Devices;
 using RL.Core.Environments;
 using RL.Core.Logging;
-using RL.Core.Normalization;
 using RL.Envs;
 using RL.Envs.Vector;
 
@@ -62,44 +60,36 @@ public static class EvalCommand
     private static int Evaluate(string runPath, int episodes, long seed, int? difficulty, int? obstacles, IReadOnlyList<string> extraOptions,
         string checkpointName, int parallel, string? backend, TextWriter output, TextWriter error, Action<string> errorLogAt)
     {
-        RunDirectory run;
-        RunConfig config;
-        IAlgorithm algorithm;
+        EvaluatedRun target;
         try
         {
             if (episodes < 1) throw new ConfigException(null, "--episodes", $"must be at least 1, got {episodes}.");
-            run = RunDirectory.Open(runPath);
-            // The run's effective config: config.yaml plus the budget and evaluation overrides its resumes kept.
-            config = RunConfigLoader.LoadRun(run.Root, Array.Empty<string>());
-            algorithm = AlgorithmCatalog.For(config.Algorithm);
+            target = EvaluatedRun.Open(runPath);
         }
         catch (Exception e) when (e is ConfigException or IOException)
         {
             error.WriteLine($"rl eval: {e.Message}");
             return ExitCodes.Usage;
         }
+        var run = target.Run;
+        var config = target.Config;
         errorLogAt(Path.Combine(run.EvalDirectory, RunDirectory.ErrorLogFileName));
-        var options = new Dictionary<string, string>(config.Env.Options);
-        foreach (var (k, v) in config.Evaluation.Options) options[k] = v;
-        if (difficulty is int d) options["difficulty"] = d.ToString(CultureInfo.InvariantCulture);
-        if (obstacles is int o) options["max_obstacles"] = o.ToString(CultureInfo.InvariantCulture);
-        foreach (string kv in extraOptions)
+        Dictionary<string, string> options;
+        try
         {
-            int eq = kv.IndexOf('=');
-            if (eq <= 0)
-            {
-                error.WriteLine($"rl eval: --option '{kv}' must look like key=value.");
-                return ExitCodes.Usage;
-            }
-            options[kv[..eq]] = kv[(eq + 1)..];
+            options = target.EnvOptions(difficulty, obstacles, extraOptions);
+        }
+        catch (ArgumentException e)
+        {
+            error.WriteLine($"rl eval: {e.Message}");
+            return ExitCodes.Usage;
         }
 
         // The checkpoint first, and its line first (issue 11): which one is evaluated and why, before any env starts.
         EvalCheckpoint chosen;
-        var store = new CheckpointStore(run.CheckpointsDirectory, config.Checkpoint.KeepLast, config.Checkpoint.KeepBest);
         try
         {
-            chosen = EvalCheckpointChoice.Open(store, checkpointName, algorithm.PolicyFiles, ScoreUnit.SuffixFor(config.Env.Id));
+            chosen = target.OpenCheckpoint(checkpointName);
         }
         catch (UnknownCheckpointException e)
         {
@@ -143,11 +133,7 @@ public static class EvalCommand
         }
         using (envs)
         {
-            var transform = new ObservationTransform(envs.Spec, config.Observation.RelativeTo, config.Observation.Relative, config.Observation.Drop);
-            var pipeline = new ObservationPipeline(transform, config.Observation.Normalize, config.Observation.Clip, config.Observation.Epsilon);
-            var device = TorchDevices.Resolve(config.Device);
-            config.ApplyTorchThreads();
-            using var policy = algorithm.LoadPolicy(config, pipeline, envs.Spec.ActionSpace, checkpoint, device);
+            using var policy = target.LoadPolicy(envs.Spec, checkpoint);
             string optionText = RunFileColumns.OptionsText(options);
             output.WriteLine($"evaluating {run.Name} checkpoint {checkpoint.Name} ({chosen.Counters.EnvSteps} decisions) on {envs.Spec.Id} [{optionText}], {episodes} episodes from seed {seed}");
             var result = Evaluator.Run(envs.Groups[0], policy, seed, episodes);

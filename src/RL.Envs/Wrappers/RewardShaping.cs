@@ -57,6 +57,7 @@ public sealed class RewardShaping : IEnv
     }
 
     public ShapingMode Mode { get; }
+    public IEnv Inner => _inner;
     public EnvSpec Spec { get; }
     public ReadOnlySpan<double> RewardTerms => _terms;
 
