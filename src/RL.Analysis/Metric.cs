@@ -32,7 +32,7 @@ public sealed record Metric(string Name, MetricKind Kind)
     public string Description(int window) => Kind switch
     {
         MetricKind.Score => $"training score (mean of the last {window} episodes)",
-        MetricKind.Eval => "evaluation score (mean over each evaluation's episodes)",
+        MetricKind.Eval => "evaluation score (mean of each evaluation's episodes)",
         _ => Name,
     };
 

@@ -21,7 +21,7 @@ public class ExperimentReportTests
         Assert.That(md, Does.Contain("- **Algorithm:** ddpg; **env:** L2R (difficulty=2)"));
         Assert.That(md, Does.Contain("- **Budget:** 1,000 decisions per run (experiment.yaml budget)"));
         Assert.That(md, Does.Contain("- **Code:** rl 0.1.0+abc, git abc"));
-        Assert.That(md, Does.Contain("![exp: evaluation score (mean over each evaluation's episodes)](report-figures/eval.png)"));
+        Assert.That(md, Does.Contain("![exp: evaluation score (mean of each evaluation's episodes)](report-figures/eval.png)"));
         Assert.That(md, Does.Contain("](report-figures/losses_critic_loss.png)"));
         foreach (string section in new[] { "## Learning curves", "## Final performance", "## Probability of improvement", "## What each variant changes", "## Runs", "## Left out", "## Reproduce" })
             Assert.That(md, Does.Contain("\n" + section + "\n"), section);
