@@ -31,13 +31,16 @@ public sealed class RunCsv
 
     public bool Has(string column) => _index.ContainsKey(column);
 
-    /// <summary>Reads <paramref name="path"/>; a missing or empty file is an <see cref="InvalidDataException"/> naming it.</summary>
+    /// <summary>Reads <paramref name="path"/> (gzipped when it ends in .gz); a missing or empty file is an <see cref="InvalidDataException"/> naming it.</summary>
     public static RunCsv Read(string path)
     {
         if (!File.Exists(path)) throw new InvalidDataException($"{path}: no such file.");
         // FileShare.ReadWrite: the trainer may be appending while a plot reads.
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(stream);
+        // Archived runs (experiments/results/) keep their large episodes.csv gzipped.
+        using var reader = new StreamReader(path.EndsWith(".gz", StringComparison.Ordinal)
+            ? new System.IO.Compression.GZipStream(stream, System.IO.Compression.CompressionMode.Decompress)
+            : stream);
         string text = reader.ReadToEnd();
         var lines = text.Split('\n');
         if (lines.Length == 0 || string.IsNullOrWhiteSpace(lines[0])) throw new InvalidDataException($"{path}: empty (no header line).");

@@ -19,6 +19,8 @@ public static class Program
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(SweepCommand.Create());
+        root.Subcommands.Add(PlotCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         // An exception no command expected is one line and exit code 1 (issue 10), never System.CommandLine's
         // "Unhandled exception" dump; train and eval catch their own first and keep the trace in the run's error.log.
         try

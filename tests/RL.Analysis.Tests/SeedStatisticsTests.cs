@@ -45,6 +45,44 @@ public class SeedStatisticsTests
     }
 
     [Test]
+    public void TheBootstrapIntervalIsThePercentilesOfResampledStatisticsComputedByHand()
+    {
+        // Reference: the same generator draws each task's runs with replacement, task by task; the interval's ends are
+        // the 2.5th and 97.5th percentiles of the replicates by the R-8 rule (Hyndman and Fan 1996, MathNet's
+        // Quantile): h = (N + 1/3) p + 1/3, linear between the order statistics around h (1-based).
+        var tasks = new[] { new double[] { 3, 9, 1, 14, 6 }, new double[] { 20, 22 } };
+        const int replicates = 500, seed = 11;
+        var e = SeedStatistics.StratifiedBootstrap(tasks, SeedStatistics.InterquartileMean, replicates, seed);
+        var random = new MathNet.Numerics.Random.Xoshiro256StarStar(seed);
+        var statistics = new double[replicates];
+        for (int r = 0; r < replicates; r++)
+        {
+            var sample = tasks.SelectMany(t => Enumerable.Range(0, t.Length).Select(_ => t[random.Next(t.Length)]).ToArray()).ToArray();
+            statistics[r] = SeedStatistics.InterquartileMean(sample);
+        }
+        Array.Sort(statistics);
+        double Percentile(double p)
+        {
+            double h = (replicates + 1 / 3.0) * p + 1 / 3.0;
+            int k = (int)Math.Floor(h);
+            return statistics[k - 1] + (h - k) * (statistics[k] - statistics[k - 1]);
+        }
+        Assert.That(e.Value, Is.EqualTo(SeedStatistics.InterquartileMean(tasks.SelectMany(t => t).ToArray())).Within(1e-12));
+        Assert.That(e.Low, Is.EqualTo(Percentile(0.025)).Within(1e-9));
+        Assert.That(e.High, Is.EqualTo(Percentile(0.975)).Within(1e-9));
+        Assert.That(e.Low, Is.LessThan(e.High));
+    }
+
+    [Test]
+    public void TheBootstrapIntervalOfTwoRunsSpansTheirValues()
+    {
+        // Runs 0 and 1: a resample's mean is 0, 0.5 or 1 with probabilities 1/4, 1/2, 1/4, so with 2000 replicates
+        // about 500 are 0 and 500 are 1; the 2.5th and 97.5th percentiles are then exactly 0 and 1.
+        var e = SeedStatistics.StratifiedBootstrap(new[] { new double[] { 0, 1 } }, SeedStatistics.Mean, seed: 5);
+        Assert.That((e.Value, e.Low, e.High), Is.EqualTo((0.5, 0.0, 1.0)));
+    }
+
+    [Test]
     public void ProbabilityOfImprovementCountsPairsAndTiesHalf()
     {
         Assert.That(SeedStatistics.ProbabilityOfImprovement(new double[] { 3, 4 }, new double[] { 1, 2 }), Is.EqualTo(1));
