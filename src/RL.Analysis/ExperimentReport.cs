@@ -121,12 +121,12 @@ public static class ExperimentReport
     /// The experiment's budget when a sweep ran it, otherwise each variant's own limits from config.yaml (0 there:
     /// no limit), said once when every variant has the same.
     /// </summary>
-    private static string Budget(ExperimentFile? experiment, RunSet set)
+    private static string Budget(ExperimentCopy? experiment, RunSet set)
     {
         var parts = new List<string>();
         if (experiment?.BudgetEnvSteps is double steps) parts.Add($"{Formats.Number(steps)} decisions");
         if (experiment?.BudgetHours is double hours) parts.Add($"{Formats.Number(hours)} h");
-        if (parts.Count > 0) return string.Join(", ", parts) + $" per run ({ExperimentFile.FileName} budget)";
+        if (parts.Count > 0) return string.Join(", ", parts) + $" per run ({ExperimentCopy.FileName} budget)";
         var byVariant = set.Variants.Select(v => (v.Name, Budget: string.Join(" / ", v.Runs.Select(RunBudget).Distinct(StringComparer.Ordinal)))).ToArray();
         return byVariant.Select(v => v.Budget).Distinct(StringComparer.Ordinal).Count() == 1
             ? $"{byVariant[0].Budget} per run (config.yaml train.*)"

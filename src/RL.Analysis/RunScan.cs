@@ -6,7 +6,7 @@ namespace RL.Analysis;
 public sealed record VariantRuns(string Name, IReadOnlyList<RunRecord> Runs);
 
 /// <summary>What a scan found under a root: the variants in order, the experiment file if any, and the directories left out with why.</summary>
-public sealed record RunSet(string Root, ExperimentFile? Experiment, IReadOnlyList<VariantRuns> Variants, IReadOnlyList<string> Skipped)
+public sealed record RunSet(string Root, ExperimentCopy? Experiment, IReadOnlyList<VariantRuns> Variants, IReadOnlyList<string> Skipped)
 {
     public IEnumerable<RunRecord> Runs => Variants.SelectMany(v => v.Runs);
 }
@@ -29,7 +29,7 @@ public static partial class RunScan
         var runs = new List<RunRecord>();
         var skipped = new List<string>();
         Visit(full, full, runs, skipped);
-        var experiment = ExperimentFile.In(full);
+        var experiment = ExperimentCopy.In(full);
         var order = (experiment?.Variants ?? []).Select((v, i) => (v, i)).ToDictionary(x => x.v, x => x.i, StringComparer.Ordinal);
         var variants = runs.GroupBy(r => r.Variant, StringComparer.Ordinal)
             .OrderBy(g => order.GetValueOrDefault(g.Key, int.MaxValue))

@@ -57,8 +57,8 @@ public static class ReportCommand
     }
 
     /// <summary>
-    /// The sweep that made the runs (when an experiment file is there: the original under experiments/ when this
-    /// directory has it, since the copy's base: path is relative to the original), the `rl plot` that draws the same
+    /// The sweep that made the runs (when an experiment file is there: the original the sweep was given, as its copy
+    /// records, since the copy's base: path is relative to the original), the `rl plot` that draws the same
     /// figures, and this report's own command, defaults left out.
     /// </summary>
     private static IReadOnlyList<string> Commands(RunSet set, string root, string report, string figures, AnalysisOptions options, int width, int height)
@@ -66,8 +66,7 @@ public static class ReportCommand
         var commands = new List<string>();
         if (set.Experiment is { } experiment)
         {
-            string original = Path.Combine("experiments", experiment.Name ?? "", ExperimentFile.FileName);
-            string file = experiment.Name is not null && File.Exists(original) ? original : Path.Combine(root, ExperimentFile.FileName);
+            string file = experiment.Source ?? Path.Combine(root, ExperimentCopy.FileName);
             commands.Add($"rl sweep {AnalysisCommandOptions.Word(file)}");
         }
         var shared = AnalysisCommandOptions.Arguments(options, width, height).ToArray();

@@ -115,7 +115,9 @@ public static class SweepCommand
         // A run that reached the budget without the sweep (rl train --run-dir, or a sweep killed before its marker).
         foreach (var s in statuses.Where(s => s.Phase == CellPhase.Skipped && s.Cell.ReadDone() is null)) s.Cell.WriteDone(0);
         // The file that made these runs, beside them: rl plot/report read the variant order and budget from it.
-        RL.Core.Logging.AtomicFile.WriteAllText(Path.Combine(root, "experiment.yaml"), experiment.Text);
+        // Its first line says which file it came from, so rl report can print the command that reruns the grid.
+        RL.Core.Logging.AtomicFile.WriteAllText(Path.Combine(root, RL.Analysis.ExperimentCopy.FileName),
+            $"{RL.Analysis.ExperimentCopy.SourcePrefix}{path}\n{experiment.Text}");
 
         using var stop = new CancellationTokenSource();
         int signalExit = ExitCodes.Interrupted;

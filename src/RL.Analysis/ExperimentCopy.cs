@@ -8,19 +8,22 @@ namespace RL.Analysis;
 /// budget and the order of its variants, which is the order the author wrote them in and so the order of the
 /// legends and tables (the first variant is usually the full recipe, the last the bare baseline).
 /// </summary>
-public sealed record ExperimentFile(string Path, string? Name, IReadOnlyList<string> Variants, IReadOnlyList<string> Seeds,
-    double? BudgetEnvSteps, double? BudgetHours)
+public sealed record ExperimentCopy(string Path, string? Name, IReadOnlyList<string> Variants, IReadOnlyList<string> Seeds,
+    double? BudgetEnvSteps, double? BudgetHours, string? Source = null)
 {
     public const string FileName = "experiment.yaml";
 
+    /// <summary>The first line of the copy: <c># rl sweep &lt;the experiment file it was given&gt;</c>.</summary>
+    public const string SourcePrefix = "# rl sweep ";
+
     /// <summary>The experiment file in <paramref name="directory"/>, or null when there is none.</summary>
-    public static ExperimentFile? In(string directory)
+    public static ExperimentCopy? In(string directory)
     {
         string path = System.IO.Path.Combine(directory, FileName);
         return File.Exists(path) ? Read(path) : null;
     }
 
-    public static ExperimentFile Read(string path)
+    public static ExperimentCopy Read(string path)
     {
         var root = YamlFile.LoadMapping(path);
         var variants = root.Children.TryGetValue(new YamlScalarNode("variants"), out var v) && v is YamlMappingNode map
@@ -30,8 +33,10 @@ public sealed record ExperimentFile(string Path, string? Name, IReadOnlyList<str
         var seeds = root.Children.TryGetValue(new YamlScalarNode("seeds"), out var s) && s is YamlSequenceNode list
             ? list.Children.OfType<YamlScalarNode>().Select(k => k.Value ?? "").ToArray()
             : Array.Empty<string>();
-        return new ExperimentFile(path, flat.GetValueOrDefault("experiment"), variants, seeds,
-            Number(flat.GetValueOrDefault("budget.env_steps")), Number(flat.GetValueOrDefault("budget.hours")));
+        string first = File.ReadLines(path).FirstOrDefault() ?? "";
+        string? source = first.StartsWith(SourcePrefix, StringComparison.Ordinal) ? first[SourcePrefix.Length..].Trim() : null;
+        return new ExperimentCopy(path, flat.GetValueOrDefault("experiment"), variants, seeds,
+            Number(flat.GetValueOrDefault("budget.env_steps")), Number(flat.GetValueOrDefault("budget.hours")), source);
     }
 
     private static double? Number(string? text) =>
