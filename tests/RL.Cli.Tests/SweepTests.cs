@@ -236,6 +236,27 @@ public sealed class SweepTests
     }
 
     [Test]
+    public void TrainRunDirGoesToExactlyThatDirectoryAndRefusesOneThatHoldsSomething()
+    {
+        string target = Path.Combine(_dir, "exp", "variant", "seed_7");
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var args = PendulumRuns.TrainArgs(Runs, 200).Skip(2).Where((_, i) => i % 2 == 1).ToList();
+        int exit = TrainCommand.Run(PendulumRuns.Config, args, false, null, output, error, newRunDirectory: target);
+        Assert.That(exit, Is.EqualTo(ExitCodes.Ok), error.ToString());
+        Assert.That(File.Exists(Path.Combine(target, "config.yaml")), Is.True);
+        Assert.That(Directory.Exists(Runs), Is.False, "nothing under runs_dir: the run went to --run-dir");
+
+        error = new StringWriter();
+        exit = TrainCommand.Run(PendulumRuns.Config, args, false, null, output, error, newRunDirectory: target);
+        Assert.That(exit, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(error.ToString(), Does.Contain("is not empty").And.Contain($"--resume {target}"));
+        exit = TrainCommand.Run(null, Array.Empty<string>(), false, target, output, error = new StringWriter(), newRunDirectory: target);
+        Assert.That(exit, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(error.ToString(), Does.Contain("not both"));
+    }
+
+    [Test]
     public void CellsThatMatchNothingAreAnErrorListingTheCells()
     {
         var (exit, _, error) = Sweep(WriteExperiment(envSteps: 300), cells: "c");
