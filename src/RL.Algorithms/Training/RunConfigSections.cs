@@ -5,7 +5,7 @@ namespace RL.Algorithms.Training;
 /// <summary>Which env, with which options, how many, and where they run.</summary>
 public sealed record EnvConfig : IValidatedConfig
 {
-    [ConfigDoc("Registered env id: L2R (Learning to Run) or Pendulum (docs/environment.md).",
+    [ConfigDoc("Registered env id: L2R (Learning to Run), Hopper, Walker2d or HalfCheetah (Gymnasium v4 locomotion), or Pendulum (docs/environment.md).",
         Unit = "-", Source = "ours: the task this project is for")]
     public string Id { get; init; } = "L2R";
 

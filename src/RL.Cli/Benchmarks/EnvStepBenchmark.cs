@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RL.Envs;
 using RL.Envs.LearningToRun;
 using RL.Envs.LearningToRun.Contact;
 using RL.Envs.LearningToRun.Simulation;
@@ -6,7 +7,7 @@ using RL.Envs.Random;
 
 namespace RL.Cli.Benchmarks;
 
-/// <summary>The timed loops of `rl bench env`: the faithful env and the bare skeleton under the same random excitations.</summary>
+/// <summary>The timed loops of `rl bench env`: the faithful L2R env and the bare skeleton under the same random excitations, and any catalogue env under random actions.</summary>
 public static class EnvStepBenchmark
 {
     public static double Median(List<double> values)
@@ -28,6 +29,30 @@ public static class EnvStepBenchmark
             for (int i = 0; i < count; i++)
             {
                 for (int a = 0; a < action.Length; a++) action[a] = (float)rng.NextDouble();
+                if (env.Step(action, obs).Done) env.Reset(null, obs);
+            }
+        }
+        Run(Math.Min(2000, steps));
+        var watch = Stopwatch.StartNew();
+        Run(steps);
+        return steps / watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Any env: uniform random actions within its action space, reset when an episode ends; 2000 warm-up steps.</summary>
+    public static double StepsPerSecond(Func<IEnv> create, int steps, long seed)
+    {
+        using var env = create();
+        var obs = new float[env.Spec.ObservationSize];
+        var action = new float[env.Spec.ActionSize];
+        var low = env.Spec.ActionSpace.Low;
+        var high = env.Spec.ActionSpace.High;
+        var rng = new Xoshiro256((ulong)seed);
+        env.Reset(seed, obs);
+        void Run(int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                for (int a = 0; a < action.Length; a++) action[a] = (float)rng.Uniform(low[a], high[a]);
                 if (env.Step(action, obs).Done) env.Reset(null, obs);
             }
         }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RL.Cli.Benchmarks;
 using RL.Core.Devices;
+using RL.Envs;
 using RL.Envs.LearningToRun;
 using TorchSharp;
 
@@ -26,6 +27,7 @@ public static class BenchCommand
         var command = new Command("env",
             "Env steps/s of one Learning-to-Run env on one thread (random excitations, reset on fall), and of the bare skeleton " +
             "(MuJoCo and the knee coupling only: no muscles, contact or ligaments) in the same run, so the models' cost is a ratio. " +
+            "With --env ID (not L2R): env steps/s of one env of that id on one thread (random actions, reset when an episode ends). " +
             "With --workers W: env steps/s through gRPC (W local env servers) next to W in-process threads, and request latency p50/p99.")
         {
             steps, runs, difficulty, seed,
@@ -35,6 +37,7 @@ public static class BenchCommand
         {
             int n = r.GetValue(steps), k = r.GetValue(runs);
             if (n < 1 || k < 1) throw new CliException("--steps and --runs must be positive.");
+            if (workers.EnvId(r) is string id && id != LearningToRunSpec.Id) return CatalogEnv(id, n, k, r.GetValue(seed));
             var options = new LearningToRunOptions { Difficulty = r.GetValue(difficulty) };
             Console.WriteLine($"Learning to Run, faithful physics, substep {options.Substep * 1000} ms, difficulty {options.Difficulty}; {n} steps per run, {k} runs, one thread");
             Console.WriteLine($"{"run",3} {"faithful steps/s",17} {"bare skeleton steps/s",22} {"ratio",6}");
@@ -54,6 +57,36 @@ public static class BenchCommand
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>One env of any catalogue id on one thread, random actions, reset when an episode ends: env steps/s per run and the median.</summary>
+    private static int CatalogEnv(string id, int steps, int runs, long seed)
+    {
+        var registry = RL.Envs.Server.EnvCatalog.Create();
+        IEnv Create()
+        {
+            try
+            {
+                return registry.Create(id, null, "rl bench env");
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException(e.Message);
+            }
+        }
+        using (var probe = Create())
+            Console.WriteLine($"{id}: {probe.Spec.Simulator}; {steps} steps per run, {runs} runs, one thread, uniform random actions, reset when an episode ends");
+        Console.WriteLine($"{"run",3} {"env steps/s",12} {"µs/step",8}");
+        var rates = new List<double>();
+        for (int i = 0; i < runs; i++)
+        {
+            double rate = EnvStepBenchmark.StepsPerSecond(Create, steps, seed + i);
+            rates.Add(rate);
+            Console.WriteLine(FormattableString.Invariant($"{i + 1,3} {rate,12:F0} {1e6 / rate,8:F1}"));
+        }
+        double median = EnvStepBenchmark.Median(rates);
+        Console.WriteLine(FormattableString.Invariant($"median: {median:F0} env steps/s ({1e6 / median:F1} µs/step)"));
+        return ExitCodes.Ok;
     }
 
     private static Command Agent()

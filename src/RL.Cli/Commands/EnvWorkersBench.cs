@@ -22,7 +22,7 @@ public static class EnvWorkersBench
     {
         private readonly Option<int?> _workers = new("--workers") { Description = "Env server processes, one sampler thread each; compared with as many in-process threads (the gRPC benchmark)." };
         private readonly Option<int> _envsPerWorker = new("--envs-per-worker") { Description = "With --workers: envs per server (and per in-process thread), stepped as one batch.", DefaultValueFactory = _ => 16 };
-        private readonly Option<string?> _env = new("--env") { Description = "With --workers: env id (default: L2R)." };
+        private readonly Option<string?> _env = new("--env") { Description = "Env id (default: L2R). Without --workers an env other than L2R is timed in process on one thread (e.g. --env Hopper)." };
         private readonly Option<string[]> _options = new("--option") { Description = "With --workers: env option key=value (repeatable), e.g. --option difficulty=2." };
         private readonly Option<int> _frameSkip = new("--frame-skip") { Description = "With --workers: action repeat run in the env (0: the env options' value, or 1).", DefaultValueFactory = _ => 0 };
         private readonly Option<double> _seconds = new("--seconds") { Description = "With --workers: length of each measurement.", DefaultValueFactory = _ => 3 };
@@ -37,6 +37,9 @@ public static class EnvWorkersBench
         }
 
         public bool Requested(ParseResult parse) => parse.GetValue(_workers) is not null;
+
+        /// <summary>The --env value, or null when not given (the one-thread path times L2R then).</summary>
+        public string? EnvId(ParseResult parse) => parse.GetValue(_env);
 
         public int Run(ParseResult parse)
         {
