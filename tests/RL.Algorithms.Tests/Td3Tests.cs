@@ -1,6 +1,7 @@
 using RL.Algorithms.Ddpg;
 using RL.Core.Buffers;
 using RL.Core.Config;
+using RL.Core.Exploration;
 using RL.Core.Networks;
 using RL.Core.Normalization;
 using RL.Envs;
@@ -16,7 +17,7 @@ namespace RL.Algorithms.Tests;
 /// <summary>TD3's three switches on DDPG (Fujimoto et al. 2018), piece by piece: the minimum target, the smoothing noise, the delay.</summary>
 public class Td3Tests
 {
-    private static Ddpg.Ddpg Make(Td3Config td3, bool twinPendulum = false, double flipProb = 0)
+    private static Ddpg.Ddpg Make(Td3Config td3, bool twinPendulum = false, double flipProb = 0, LinearSchedule? criticLr = null)
     {
         var spec = twinPendulum ? new TwinPendulum().Spec : new Pendulum().Spec;
         var config = new DdpgConfig
@@ -25,6 +26,7 @@ public class Td3Tests
             Critic = new CriticNetworkConfig { Hidden = new[] { 8 }, Activation = Activation.Tanh, LayerNorm = twinPendulum },
             BatchSize = 8, Warmup = 8, FlipProb = flipProb, GradClip = 10, HuberDelta = 10, Gamma = 0.9,
             Td3 = td3,
+            CriticLr = criticLr ?? LinearSchedule.Constant(1e-3),
         };
         var pipeline = new ObservationPipeline(new ObservationTransform(spec, null, Array.Empty<string>(), Array.Empty<string>()), false, 5, 1e-8);
         var mirror = twinPendulum ? (spec.ObservationMirror!, spec.ActionMirror!) : ((MirrorMap, MirrorMap)?)null;
@@ -170,6 +172,18 @@ public class Td3Tests
         var stats = ddpg.TakeStats(1000, replay.Count);
         Assert.That(stats.Keys, Is.SupersetOf(new[] { "losses/critic_loss", "losses/critic2_loss", "losses/critic2_grad_norm", "losses/actor_loss", "losses/q2_mean" }));
         Assert.That(stats.Values, Has.All.Matches<double>(double.IsFinite));
+    }
+
+    [Test]
+    public void TheSecondCriticFollowsTheCriticLearningRateSchedule()
+    {
+        using var ddpg = Make(new Td3Config { TwinCritics = true, PolicyDelay = 2 }, criticLr: new LinearSchedule { Start = 1e-3, End = 1e-4, Steps = 1000 });
+        var replay = Replay(ddpg.ObservationSize, ddpg.ActionSpace.Size);
+        Assert.That(ddpg.Update(replay, envSteps: 500), Is.True);
+        Assert.That(ddpg.CriticLearningRates.Critic, Is.EqualTo(5.5e-4).Within(1e-12));
+        Assert.That(ddpg.CriticLearningRates.Critic2, Is.EqualTo(ddpg.CriticLearningRates.Critic));
+        Assert.That(ddpg.Update(replay, envSteps: 2000), Is.True);
+        Assert.That(ddpg.CriticLearningRates.Critic2, Is.EqualTo(1e-4).Within(1e-12));
     }
 
     [Test]

@@ -143,6 +143,8 @@ public sealed class Ddpg : IDisposable
     public Critic? CriticTarget2 => criticTarget2;
     /// <summary>Successful updates so far (the count that policy_delay divides).</summary>
     public long Updates => _updates;
+    /// <summary>The learning rates the critics' optimisers hold now (Q2's NaN without twin critics).</summary>
+    internal (double Critic, double Critic2) CriticLearningRates => (_criticOptimizer.LearningRate, _critic2Optimizer?.LearningRate ?? double.NaN);
     public TensorNormalizer Normalizer => _normalizer;
 
     /// <summary>σ of Plappert's adaptive parameter noise (read by samplers at episode starts).</summary>
@@ -276,7 +278,10 @@ public sealed class Ddpg : IDisposable
         if (actorLr != _actorLr)
             _actorOptimizer.LearningRate = _actorLr = actorLr;
         if (criticLr != _criticLr)
+        {
             _criticOptimizer.LearningRate = _criticLr = criticLr;
+            if (_critic2Optimizer is not null) _critic2Optimizer.LearningRate = criticLr; // TD3's critics share one schedule
+        }
     }
 
     // --- parameter noise: Plappert's adaptive σ ---
