@@ -8,6 +8,7 @@ using RL.Core.Logging;
 using RL.Core.Networks;
 using RL.Core.Normalization;
 using RL.Core.Optimization;
+using RL.Core.Tensors;
 using RL.Envs;
 using RL.Envs.Random;
 using RL.Envs.Spaces;
@@ -22,8 +23,9 @@ namespace RL.Algorithms.Ddpg;
 /// Deep Deterministic Policy Gradient (Lillicrap et al. 2015) with the 2017 Learning-to-Run recipe as switches
 /// (Reason8: LayerNorm, parameter noise, reflection; recipes §3.3, §5). Reads top to bottom: networks and
 /// optimisers → one update (critic and actor gradients, soft target update) → parameter-noise adaptation →
-/// the training loop (sync or async samplers, see <see cref="DdpgSampler"/>) → checkpoints. README.md in this
-/// folder has the implementation notes.
+/// the training loop (sync or async samplers, see <see cref="DdpgSampler"/>) → checkpoints. TD3's three changes
+/// (Fujimoto et al. 2018: twin critics, target policy smoothing, delayed actor updates) are switches under
+/// <see cref="DdpgConfig.Td3"/>. README.md in this folder has the implementation notes.
 /// </summary>
 public sealed class Ddpg : IDisposable
 {
@@ -31,6 +33,13 @@ public sealed class Ddpg : IDisposable
     private readonly Device _device;
     private readonly DeterministicActor actor, actorTarget, published;
     private readonly Critic critic, criticTarget;
+    // TD3 (Fujimoto et al. 2018): the second critic and its target exist only with twin_critics, the smoothing only
+    // with target_policy_noise > 0, so a DDPG run builds, draws and checkpoints exactly what it did before TD3.
+    private readonly Critic? critic2, criticTarget2;
+    private readonly AdamOptimizer? _critic2Optimizer;
+    private readonly List<Parameter>? _critic2Params, _critic2TargetParams;
+    private readonly TargetPolicySmoothing? _smoothing;
+    private readonly Td3Config _td3;
     private readonly Generator? _noisyGenerator, _noisyTargetGenerator;
     private readonly AdamOptimizer _actorOptimizer, _criticOptimizer;
     private readonly List<Parameter> _actorParams, _criticParams, _actorTargetParams, _criticTargetParams;
@@ -50,6 +59,9 @@ public sealed class Ddpg : IDisposable
 
     /// <summary>The seed of torch's global generator (a non-negative long), as the learner sets it and config.yaml records it.</summary>
     internal static long TorchSeed(Func<string, long, ulong> seedFor) => (long)(seedFor("torch", 0) >> 1);
+
+    /// <summary>The seed torch's generator is given, inside <see cref="IsolatedInit"/>, to initialise TD3's second critic.</summary>
+    internal static long Critic2TorchSeed(Func<string, long, ulong> seedFor) => (long)(seedFor("critic2", 0) >> 1);
 
     public Ddpg(DdpgConfig config, int observationSize, Box actionSpace, (MirrorMap Observation, MirrorMap Action)? mirror,
         ObservationPipeline pipeline, Device device, Func<string, long, ulong> seedFor)
@@ -87,6 +99,27 @@ public sealed class Ddpg : IDisposable
         _replayRng = new Xoshiro256(seedFor("replay", 0));
         _flipRng = new Xoshiro256(seedFor("flip", 0));
         _adaptiveRng = new Xoshiro256(seedFor("adaptive", 0));
+        _td3 = config.Td3;
+        if (_td3.TwinCritics)
+        {
+            // Q2 gets its own initialisation (TD3's two critics start apart), from its own seed stream and without
+            // moving torch's global generator, so turning the switch on changes nothing else at the start of a run.
+            critic2 = IsolatedInit.Build(() =>
+            {
+                torch.manual_seed(Critic2TorchSeed(seedFor));
+                return new Critic(observationSize, actionSpace.Size, config.Critic);
+            });
+            criticTarget2 = IsolatedInit.Build(() => new Critic(observationSize, actionSpace.Size, config.Critic));
+            critic2.to(device);
+            criticTarget2.to(device);
+            Parameters.Copy(critic2, criticTarget2);
+            _critic2Params = critic2.parameters().ToList();
+            _critic2TargetParams = criticTarget2.parameters().ToList();
+            // Adam is element-wise, so a second optimiser over Q2 is the same as TD3's one optimiser over both critics.
+            _critic2Optimizer = new AdamOptimizer(critic2.parameters(), config.CriticLr.Start, config.AdamBeta1, config.AdamBeta2, config.AdamEps);
+        }
+        if (_td3.TargetPolicyNoise > 0)
+            _smoothing = new TargetPolicySmoothing(_td3.TargetPolicyNoise, _td3.TargetNoiseClip, actionSpace, seedFor("target_noise", 0), device);
         if (config.Exploration.ParamNoise == ParameterNoiseKind.Adaptive)
         {
             _adaptive = new AdaptiveParameterNoise(config.Exploration.Adaptive.InitialSigma, config.Exploration.Adaptive.Alpha);
@@ -105,6 +138,13 @@ public sealed class Ddpg : IDisposable
     public Critic Critic => critic;
     public DeterministicActor ActorTarget => actorTarget;
     public Critic CriticTarget => criticTarget;
+    /// <summary>TD3's second critic Q2 and its target; null unless ddpg.td3.twin_critics.</summary>
+    public Critic? Critic2 => critic2;
+    public Critic? CriticTarget2 => criticTarget2;
+    /// <summary>Successful updates so far (the count that policy_delay divides).</summary>
+    public long Updates => _updates;
+    /// <summary>The learning rates the critics' optimisers hold now (Q2's NaN without twin critics).</summary>
+    internal (double Critic, double Critic2) CriticLearningRates => (_criticOptimizer.LearningRate, _critic2Optimizer?.LearningRate ?? double.NaN);
     public TensorNormalizer Normalizer => _normalizer;
 
     /// <summary>σ of Plappert's adaptive parameter noise (read by samplers at episode starts).</summary>
@@ -114,6 +154,9 @@ public sealed class Ddpg : IDisposable
     /// <summary>Running sums since the last <see cref="TakeStats"/>.</summary>
     private double _sumCriticLoss, _sumActorLoss, _sumCriticNorm, _sumActorNorm, _lastQ = double.NaN;
     private long _statUpdates, _statFlips;
+    // TD3's: Q2's loss and gradient norm, and the actor updates among the updates (fewer with policy_delay > 1).
+    private double _sumCritic2Loss, _sumCritic2Norm, _lastQ2 = double.NaN;
+    private long _statActorUpdates;
     private long _updates;
 
     // --- one update ---
@@ -131,49 +174,100 @@ public sealed class Ddpg : IDisposable
         var (s, a, r, notTerminal, next) = _batch.Sample(replay, _replayRng, flip ? _mirror : null);
         s = _normalizer.Apply(s);
         next = _normalizer.Apply(next);
+        // TD3 §5.2: the actor and the targets move only at every d-th update, counted from 1 as Fujimoto's and SB3's
+        // counters do (updates d, 2d, …); with d = 1 (DDPG) every update, and the ops below are DDPG's, in its order.
+        bool actorStep = (_updates + 1) % _td3.PolicyDelay == 0;
 
-        // --- actor gradient: maximise Q(s, μ(s)) ---
-        var actorLoss = critic.forward(s, actor.forward(s)).mean().neg();
-        _actorOptimizer.ZeroGrad();
-        actorLoss.backward();
+        // --- actor gradient: maximise Q(s, μ(s)) (Q1 with twin critics, as in TD3) ---
+        Tensor? actorLoss = null;
+        if (actorStep)
+        {
+            actorLoss = critic.forward(s, actor.forward(s)).mean().neg();
+            _actorOptimizer.ZeroGrad();
+            actorLoss.backward();
+        }
 
-        // --- critic gradient: Huber (or squared) error to y = r + γ(1 − terminal)Q'(s', μ'(s')) ---
-        Tensor y;
-        using (torch.no_grad())
-            y = TemporalDifference.Target(r, notTerminal, criticTarget.forward(next, actorTarget.forward(next)), _config.Gamma);
+        // --- critic gradient: Huber (or squared) error to the target y ---
+        var y = CriticTargetValue(r, notTerminal, next);
         var q = critic.forward(s, a);
-        var criticLoss = _config.HuberDelta > 0 ? TemporalDifference.Huber(q, y, _config.HuberDelta) : nn.functional.mse_loss(q, y);
+        var criticLoss = CriticLoss(q, y);
         _criticOptimizer.ZeroGrad(); // drops the critic gradients the actor loss left behind
-        criticLoss.backward();
+        Tensor? q2 = null, critic2Loss = null;
+        if (critic2 is not null)
+        {
+            // Both critics regress to the same y; the loss is their sum (TD3), each critic's gradient its own.
+            q2 = critic2.forward(s, a);
+            critic2Loss = CriticLoss(q2, y);
+            _critic2Optimizer!.ZeroGrad();
+            criticLoss.add(critic2Loss, OwnedScalars.One).backward();
+        }
+        else criticLoss.backward();
 
         double criticNorm = _config.GradClip > 0 ? GradientClipping.ClipGlobalNorm(_criticParams, _config.GradClip) : 0;
-        double actorNorm = _config.GradClip > 0 ? GradientClipping.ClipGlobalNorm(_actorParams, _config.GradClip) : 0;
-        float criticValue = criticLoss.item<float>(), actorValue = actorLoss.item<float>();
-        if (!float.IsFinite(criticValue) || !float.IsFinite(actorValue) || !double.IsFinite(criticNorm) || !double.IsFinite(actorNorm))
+        double critic2Norm = critic2 is not null && _config.GradClip > 0 ? GradientClipping.ClipGlobalNorm(_critic2Params!, _config.GradClip) : 0;
+        double actorNorm = actorStep && _config.GradClip > 0 ? GradientClipping.ClipGlobalNorm(_actorParams, _config.GradClip) : 0;
+        float criticValue = criticLoss.item<float>(), actorValue = actorLoss is null ? 0f : actorLoss.item<float>();
+        float critic2Value = critic2Loss is null ? 0f : critic2Loss.item<float>();
+        if (!float.IsFinite(criticValue) || !float.IsFinite(actorValue) || !float.IsFinite(critic2Value)
+            || !double.IsFinite(criticNorm) || !double.IsFinite(actorNorm) || !double.IsFinite(critic2Norm))
         {
             _actorOptimizer.ZeroGrad();
             _criticOptimizer.ZeroGrad();
+            _critic2Optimizer?.ZeroGrad();
             return false;
         }
         _criticOptimizer.Step();
-        _actorOptimizer.Step();
-        SoftUpdateTargets();
+        _critic2Optimizer?.Step();
+        if (actorStep)
+        {
+            _actorOptimizer.Step();
+            SoftUpdateTargets();
+        }
 
         _sumCriticLoss += criticValue;
-        _sumActorLoss += actorValue;
         _sumCriticNorm += criticNorm;
-        _sumActorNorm += actorNorm;
+        if (actorStep)
+        {
+            _sumActorLoss += actorValue;
+            _sumActorNorm += actorNorm;
+            _statActorUpdates++;
+        }
+        _sumCritic2Loss += critic2Value;
+        _sumCritic2Norm += critic2Norm;
         if (flip) _statFlips++;
         _statUpdates++;
-        if (_updates++ % 100 == 0) _lastQ = q.mean().item<float>();
+        if (_updates++ % 100 == 0)
+        {
+            _lastQ = q.mean().item<float>();
+            if (q2 is not null) _lastQ2 = q2.mean().item<float>();
+        }
         if (_adaptive is not null && _updates % _config.Exploration.Adaptive.Interval == 0) AdaptParameterNoise(s, envSteps);
         return true;
     }
 
-    /// <summary>Polyak averaging of both target networks, θ' ← (1 − τ)θ' + τθ.</summary>
+    /// <summary>
+    /// y = r + γ(1 − terminal)·Q'(s', μ'(s')); with TD3's switches μ'(s') is smoothed (§5.3) and Q' is the smaller of the
+    /// two target critics (clipped double Q, §4.2), which counters the overestimation a single critic's max builds up.
+    /// Temporaries belong to the caller's dispose scope.
+    /// </summary>
+    internal Tensor CriticTargetValue(Tensor r, Tensor notTerminal, Tensor next)
+    {
+        using var _ = torch.no_grad();
+        var nextAction = actorTarget.forward(next);
+        if (_smoothing is not null) nextAction = _smoothing.Apply(nextAction);
+        var nextQ = criticTarget.forward(next, nextAction);
+        if (criticTarget2 is not null) nextQ = torch.minimum(nextQ, criticTarget2.forward(next, nextAction));
+        return TemporalDifference.Target(r, notTerminal, nextQ, _config.Gamma);
+    }
+
+    private Tensor CriticLoss(Tensor q, Tensor y) =>
+        _config.HuberDelta > 0 ? TemporalDifference.Huber(q, y, _config.HuberDelta) : nn.functional.mse_loss(q, y);
+
+    /// <summary>Polyak averaging of every target network, θ' ← (1 − τ)θ' + τθ.</summary>
     private void SoftUpdateTargets()
     {
         Parameters.SoftUpdate(_criticTargetParams, _criticParams, _tau);
+        if (_critic2Params is not null) Parameters.SoftUpdate(_critic2TargetParams!, _critic2Params, _tau);
         Parameters.SoftUpdate(_actorTargetParams, _actorParams, _tau);
     }
 
@@ -184,7 +278,10 @@ public sealed class Ddpg : IDisposable
         if (actorLr != _actorLr)
             _actorOptimizer.LearningRate = _actorLr = actorLr;
         if (criticLr != _criticLr)
+        {
             _criticOptimizer.LearningRate = _criticLr = criticLr;
+            if (_critic2Optimizer is not null) _critic2Optimizer.LearningRate = criticLr; // TD3's critics share one schedule
+        }
     }
 
     // --- parameter noise: Plappert's adaptive σ ---
@@ -243,33 +340,44 @@ public sealed class Ddpg : IDisposable
         if (_statUpdates > 0)
         {
             stats["losses/critic_loss"] = _sumCriticLoss / n;
-            stats["losses/actor_loss"] = _sumActorLoss / n;
             stats["train/flip_fraction"] = _statFlips / n;
-            if (_config.GradClip > 0)
+            if (_config.GradClip > 0) stats["losses/critic_grad_norm"] = _sumCriticNorm / n;
+            if (critic2 is not null)
             {
-                stats["losses/critic_grad_norm"] = _sumCriticNorm / n;
-                stats["losses/actor_grad_norm"] = _sumActorNorm / n;
+                stats["losses/critic2_loss"] = _sumCritic2Loss / n;
+                if (_config.GradClip > 0) stats["losses/critic2_grad_norm"] = _sumCritic2Norm / n;
             }
         }
+        // The actor's means are over its own updates: with policy_delay d there are about n/d of them.
+        if (_statActorUpdates > 0)
+        {
+            double m = _statActorUpdates;
+            stats["losses/actor_loss"] = _sumActorLoss / m;
+            if (_config.GradClip > 0) stats["losses/actor_grad_norm"] = _sumActorNorm / m;
+        }
         if (_updates > 0) stats["losses/q_mean"] = _lastQ;
+        if (_updates > 0 && critic2 is not null) stats["losses/q2_mean"] = _lastQ2;
         if (_adaptive is not null)
         {
             stats["explore/adaptive_sigma"] = _adaptive.Sigma;
             if (!double.IsNaN(_adaptive.LastDistance)) stats["explore/adaptive_distance"] = _adaptive.LastDistance;
         }
-        _sumCriticLoss = _sumActorLoss = _sumCriticNorm = _sumActorNorm = 0;
-        _statUpdates = _statFlips = 0;
+        _sumCriticLoss = _sumActorLoss = _sumCriticNorm = _sumActorNorm = _sumCritic2Loss = _sumCritic2Norm = 0;
+        _statUpdates = _statFlips = _statActorUpdates = 0;
         return stats;
     }
 
     /// <summary>The progress.csv columns DDPG adds (after the common ones), with units and meanings (issue 11).</summary>
     public static readonly CsvColumn[] ProgressColumns =
     {
-        new("losses/critic_loss", "reward^2", "mean critic loss over the updates since the previous row: Huber (huber_delta > 0; about |error| x huber_delta for large errors) or squared TD error of Q against r + gamma Q'(s', mu'(s')), rewards after reward.scale; empty: no update since the previous row (warm-up)"),
-        new("losses/actor_loss", "reward", "mean actor loss over the updates since the previous row: -mean Q(s, mu(s)) on the batch (return units after reward.scale); empty: no update since the previous row (warm-up)"),
+        new("losses/critic_loss", "reward^2", "mean critic loss over the updates since the previous row: Huber (huber_delta > 0; about |error| x huber_delta for large errors) or squared TD error of Q (Q1 with td3.twin_critics) against r + gamma Q'(s', mu'(s')), rewards after reward.scale; empty: no update since the previous row (warm-up)"),
+        new("losses/actor_loss", "reward", "mean actor loss over the actor updates since the previous row (every update, or every td3.policy_delay-th): -mean Q(s, mu(s)) on the batch (Q1 with td3.twin_critics; return units after reward.scale); empty: no actor update since the previous row (warm-up)"),
         new("losses/q_mean", "reward", "mean Q(s, a) of the batch at the latest of every 100th update (return units after reward.scale); empty: no update yet"),
         new("losses/critic_grad_norm", "gradient L2 norm", "mean global L2 norm of the critic gradient before clipping, over the updates since the previous row; empty: no update since the previous row, or grad_clip is 0 (not computed)"),
-        new("losses/actor_grad_norm", "gradient L2 norm", "mean global L2 norm of the actor gradient before clipping, over the updates since the previous row; empty: no update since the previous row, or grad_clip is 0 (not computed)"),
+        new("losses/actor_grad_norm", "gradient L2 norm", "mean global L2 norm of the actor gradient before clipping, over the actor updates since the previous row; empty: no actor update since the previous row, or grad_clip is 0 (not computed)"),
+        new("losses/critic2_loss", "reward^2", "as critic_loss, for TD3's second critic Q2 (against the same target, min of the two target critics); empty: td3.twin_critics is off, or no update since the previous row"),
+        new("losses/q2_mean", "reward", "as q_mean, for TD3's second critic Q2; empty: td3.twin_critics is off, or no update yet"),
+        new("losses/critic2_grad_norm", "gradient L2 norm", "as critic_grad_norm, for TD3's second critic Q2; empty: td3.twin_critics is off, no update since the previous row, or grad_clip is 0"),
         new("train/actor_lr", "1/update", "the actor's Adam learning rate at this row's decision count (linear schedule over decisions)"),
         new("train/critic_lr", "1/update", "the critic's Adam learning rate at this row's decision count (linear schedule over decisions)"),
         new("train/flip_fraction", "fraction 0-1", "share of the updates since the previous row whose batch was mirrored (flip_prob); empty: no update since the previous row"),
@@ -297,6 +405,12 @@ public sealed class Ddpg : IDisposable
         w.AddModule("actor_published.pt", published);
         w.AddOptimizer("actor_optimizer.bin", _actorOptimizer);
         w.AddOptimizer("critic_optimizer.bin", _criticOptimizer);
+        if (critic2 is not null)
+        {
+            w.AddModule("critic2.pt", critic2);
+            w.AddModule("critic2_target.pt", criticTarget2!);
+            w.AddOptimizer("critic2_optimizer.bin", _critic2Optimizer!);
+        }
         w.AddBinary("learner.bin", writer =>
         {
             RngState.Write(writer, _replayRng.GetState());
@@ -317,6 +431,14 @@ public sealed class Ddpg : IDisposable
             writer.Write(_statUpdates);
             writer.Write(_statFlips);
             writer.Write(_updates);
+            // TD3's state follows DDPG's only when a switch is on, so a DDPG checkpoint stays byte for byte what it was.
+            if (_td3.AnyOn())
+            {
+                writer.Write(_smoothing is not null);
+                if (_smoothing is not null) RngState.Write(writer, _smoothing.Rng.GetState());
+                foreach (double v in new[] { _sumCritic2Loss, _sumCritic2Norm, _lastQ2 }) writer.Write(v);
+                writer.Write(_statActorUpdates);
+            }
         });
     }
 
@@ -351,6 +473,17 @@ public sealed class Ddpg : IDisposable
             _statUpdates = reader.ReadInt64();
             _statFlips = reader.ReadInt64();
             _updates = reader.ReadInt64();
+            if (_td3.AnyOn())
+            {
+                if (reader.ReadBoolean() != (_smoothing is not null))
+                    throw new InvalidDataException($"checkpoint {r.Name}: ddpg.td3.target_policy_noise is on in one of the checkpoint and the config, off in the other.");
+                if (_smoothing is not null) _smoothing.Rng.SetState(RngState.Read(reader));
+                _sumCritic2Loss = reader.ReadDouble();
+                _sumCritic2Norm = reader.ReadDouble();
+                _lastQ2 = reader.ReadDouble();
+                _statActorUpdates = reader.ReadInt64();
+            }
+            else _statActorUpdates = _statUpdates; // DDPG: an actor update with every update
         });
         _actorLr = _criticLr = double.NaN;
     }
@@ -364,11 +497,20 @@ public sealed class Ddpg : IDisposable
         r.ReadModule("critic_target.pt", criticTarget);
         r.ReadOptimizer("actor_optimizer.bin", _actorOptimizer);
         r.ReadOptimizer("critic_optimizer.bin", _criticOptimizer);
+        if (r.Has("critic2.pt") != (critic2 is not null))
+            throw new InvalidDataException($"checkpoint {r.Name}: ddpg.td3.twin_critics is {(critic2 is null ? "off" : "on")} in the config but {(critic2 is null ? "on" : "off")} in the checkpoint.");
+        if (critic2 is not null)
+        {
+            r.ReadModule("critic2.pt", critic2);
+            r.ReadModule("critic2_target.pt", criticTarget2!);
+            r.ReadOptimizer("critic2_optimizer.bin", _critic2Optimizer!);
+        }
         _actorLr = _criticLr = double.NaN;
     }
 
     /// <summary>Every learned tensor, for the finiteness check before a checkpoint is written (R9).</summary>
-    public IEnumerable<Tensor> LearnedTensors() => _actorParams.Concat(_criticParams).Concat(_actorTargetParams).Concat(_criticTargetParams).Select(p => (Tensor)p);
+    public IEnumerable<Tensor> LearnedTensors() => _actorParams.Concat(_criticParams).Concat(_actorTargetParams).Concat(_criticTargetParams)
+        .Concat(_critic2Params ?? Enumerable.Empty<Parameter>()).Concat(_critic2TargetParams ?? Enumerable.Empty<Parameter>()).Select(p => (Tensor)p);
 
 
     internal static void WriteBytes(BinaryWriter w, Tensor t)
@@ -389,7 +531,9 @@ public sealed class Ddpg : IDisposable
 
     public void Dispose()
     {
-        foreach (var m in new nn.Module?[] { actor, critic, actorTarget, criticTarget, published, _adaptiveActor }) m?.Dispose();
+        foreach (var m in new nn.Module?[] { actor, critic, actorTarget, criticTarget, published, _adaptiveActor, critic2, criticTarget2 }) m?.Dispose();
+        _critic2Optimizer?.Dispose();
+        _smoothing?.Dispose();
         _adaptivePerturber?.Dispose();
         _batch.Dispose();
         _normalizer.Dispose();

@@ -116,6 +116,9 @@ public sealed record DdpgConfig : IValidatedConfig
     [ConfigDoc("How the samplers explore: per episode, parameter noise with probability param_noise_prob, otherwise action noise.")]
     public ExplorationConfig Exploration { get; init; } = new();
 
+    [ConfigDoc("TD3's three changes to DDPG (Fujimoto et al. 2018), each its own switch, all off by default: twin critics with the minimum target, target policy smoothing, delayed actor and target updates.")]
+    public Td3Config Td3 { get; init; } = new();
+
     public void Validate(Action<string, string> error)
     {
         if (Warmup < BatchSize) error("warmup", $"{Warmup} is below batch_size {BatchSize}: the first batch needs that many transitions.");
