@@ -115,6 +115,8 @@ public sealed class SweepTests
         Assert.That(exit, Is.EqualTo(ExitCodes.Ok), output + error);
         Assert.That(counting.Calls, Is.Zero, "a finished cell must not be started again");
         Assert.That(output, Does.Contain("2 finished earlier, 0 to run"));
+        Assert.That(File.ReadAllText(Path.Combine(Runs, "pendulum-grid", SweepSummary.MarkdownName)), Does.Contain("| a/seed_1 | done earlier (skipped) | 1 |"),
+            "a re-run's summary keeps the attempts of the sweep that finished the cell");
         Assert.That(File.GetLastWriteTimeUtc(Path.Combine(Cell("a", 1), "progress.csv")), Is.EqualTo(stamp));
 
         // A grown budget extends finished cells by resuming them; a changed variant is refused, not mixed in.

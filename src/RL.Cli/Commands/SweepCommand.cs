@@ -63,6 +63,9 @@ public static class SweepCommand
                 case CellState.Done:
                     status.Phase = CellPhase.Skipped;
                     status.Note = "finished earlier";
+                    // The summary keeps what the sweep that finished it did (its marker), not this sweep's 0.
+                    cell.ReadDone(out int attempts);
+                    status.Attempts = attempts;
                     break;
                 case CellState.Busy:
                     status.Phase = CellPhase.Busy;

@@ -119,13 +119,18 @@ public sealed record SweepCell(ExperimentFile Experiment, SweepVariant Variant, 
     }
 
     /// <summary>The budget a finished attempt reached, or null when no attempt finished.</summary>
-    public SweepBudget? ReadDone()
+    public SweepBudget? ReadDone() => ReadDone(out _);
+
+    /// <summary>The budget a finished attempt reached and how many attempts the sweep that finished it made.</summary>
+    public SweepBudget? ReadDone(out int attempts)
     {
+        attempts = 0;
         string path = System.IO.Path.Combine(Directory, DoneFileName);
         if (!File.Exists(path)) return null;
         try
         {
             var node = YamlConfigReader.Parse(File.ReadAllText(path), path);
+            attempts = int.Parse(node.Get("attempts")?.Value ?? "0", CultureInfo.InvariantCulture);
             long steps = long.Parse(node.Get("env_steps")?.Value ?? "0", CultureInfo.InvariantCulture);
             long updates = long.Parse(node.Get("updates")?.Value ?? "0", CultureInfo.InvariantCulture);
             double hours = double.Parse(node.Get("hours")?.Value ?? "0", CultureInfo.InvariantCulture);
