@@ -137,7 +137,7 @@ public static class SweepCommand
 
         int toRun = statuses.Count(s => s.Phase == CellPhase.Queued);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"rl sweep: {experiment.Name}: {statuses.Count} cells ({statuses.Count(s => s.Phase == CellPhase.Skipped)} finished earlier, {toRun} to run), budget {experiment.Budget} each, {slots} at once ({why}); logs in {Path.Combine(root, "logs")}"));
+            $"rl sweep: {experiment.Name}: {statuses.Count} cells ({statuses.Count(s => s.Phase == CellPhase.Skipped)} finished earlier, {toRun} to run), budget {experiment.Budget} each, {slots} at once ({why}); logs in {SweepRunner.LogDirectoryOf(root)}"));
         launcher ??= new ProcessCellLauncher();
         bool terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
         if (terminal)
@@ -156,7 +156,7 @@ public static class SweepCommand
         int busy = statuses.Count(s => s.Phase == CellPhase.Busy);
         output.WriteLine($"rl sweep: summary in {md} and {csv}");
         foreach (var s in statuses.Where(s => s.Phase == CellPhase.Failed))
-            error.WriteLine($"rl sweep: {s.Cell.Id} failed: {s.Note} (log: {Path.Combine(root, "logs", $"{s.Cell.Variant.Name}-seed_{s.Cell.Seed}.log")})");
+            error.WriteLine($"rl sweep: {s.Cell.Id} failed: {s.Note} (log: {SweepRunner.LogPathOf(root, s.Cell)})");
         if (busy > 0) output.WriteLine($"rl sweep: {busy} cell(s) were being trained by another process and were left alone; run rl sweep again when they end.");
         if (stopped > 0)
         {

@@ -57,9 +57,16 @@ public sealed class SweepRunner
         _pollSeconds = pollSeconds;
     }
 
-    public string LogDirectory => Path.Combine(_root, "logs");
+    /// <summary>Where the cells' logs of the experiment folder <paramref name="root"/> go.</summary>
+    public static string LogDirectoryOf(string root) => Path.Combine(root, "logs");
 
-    public string LogPath(SweepCell cell) => Path.Combine(LogDirectory, $"{cell.Variant.Name}-seed_{cell.Seed.ToString(CultureInfo.InvariantCulture)}.log");
+    /// <summary>A cell's log (every attempt appended), the one place its name is made.</summary>
+    public static string LogPathOf(string root, SweepCell cell) =>
+        Path.Combine(LogDirectoryOf(root), $"{cell.Variant.Name}-seed_{cell.Seed.ToString(CultureInfo.InvariantCulture)}.log");
+
+    public string LogDirectory => LogDirectoryOf(_root);
+
+    public string LogPath(SweepCell cell) => LogPathOf(_root, cell);
 
     /// <summary>Runs <paramref name="statuses"/>' queued cells; the others (done, busy) are only shown.</summary>
     public async Task RunAsync(IReadOnlyList<CellStatus> statuses, CancellationToken stop)
