@@ -6,7 +6,11 @@ public enum PathPointKind
     Fixed,
     /// <summary>Active only while its coordinate lies in [Low − 1e-5, High + 1e-5] (ConditionalPathPoint::isActive).</summary>
     Conditional,
-    /// <summary>Its x and y in the body frame are FMM splines of the knee angle; z is constant (MovingPathPoint).</summary>
+    /// <summary>
+    /// Its x and y in the body frame are FMM splines of the knee angle; z is constant (MovingPathPoint). The location
+    /// is evaluated at the coordinate clamped to its range [Low, High], its derivative at the raw coordinate
+    /// (opensim-core 5678f38f MovingPathPoint::getLocation clamps; getVelocity and getdPointdQ do not).
+    /// </summary>
     Moving,
 }
 
@@ -28,6 +32,13 @@ public sealed record LigamentSpec(string Name, string Coordinate, double LowerDe
 /// </summary>
 public static class Gait9dof18musc
 {
+    /// <summary>
+    /// The range of knee_angle_r/_l (−120°…10°, §2.2). OpenSim enforces no coordinate range, but a moving path point
+    /// is placed at its coordinate clamped to this range: with the knee hyperextended past 10° the rect_fem and vasti
+    /// insertions stop moving (issue 15: the extrapolated splines moved them on and the quadriceps pulled harder).
+    /// </summary>
+    public const double KneeAngleMin = -2 * Math.PI / 3, KneeAngleMax = Math.PI / 18;
+
     // --- knee: tibia origin in the femur frame as splines of knee_angle (§2.3) ---
     public static readonly FmmSpline KneeTx = new(
         new[] { -2.0944, -1.74533, -1.39626, -1.0472, -0.698132, -0.349066, -0.174533, 0.197344, 0.337395, 0.490178, 1.52146, 2.0944 },
@@ -87,14 +98,14 @@ public static class Gait9dof18musc
         {
             new("pelvis", -0.0295, -0.0311, 0.0968),
             new("femur_r", 0.0334, -0.403, 0.0019, PathPointKind.Conditional, "knee_angle_r", -2.61799, -1.45997),
-            new("tibia_r", 0, 0, 0.0014, PathPointKind.Moving, "knee_angle_r", SplineX: RectFemX, SplineY: RectFemY),
+            new("tibia_r", 0, 0, 0.0014, PathPointKind.Moving, "knee_angle_r", KneeAngleMin, KneeAngleMax, RectFemX, RectFemY),
         }),
         new("vasti_r", 9593.95082, 0.099, 0.102, 0.05235988, 0.049, 1.0, 9, new PathPointSpec[]
         {
             new("femur_r", 0.029, -0.1924, 0.031),
             new("femur_r", 0.0335, -0.2084, 0.0285),
             new("femur_r", 0.0343, -0.403, 0.0055, PathPointKind.Conditional, "knee_angle_r", -2.61799, -1.42),
-            new("tibia_r", 0, 0, 0.0018, PathPointKind.Moving, "knee_angle_r", SplineX: VastiX, SplineY: VastiY),
+            new("tibia_r", 0, 0, 0.0018, PathPointKind.Moving, "knee_angle_r", KneeAngleMin, KneeAngleMax, VastiX, VastiY),
         }),
         new("gastroc_r", 4690.57377, 0.051, 0.384, 0.29670597, 0.1, 0.6, 5, new PathPointSpec[]
         {

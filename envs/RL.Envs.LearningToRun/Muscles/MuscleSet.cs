@@ -8,7 +8,7 @@ namespace RL.Envs.LearningToRun.Muscles;
 /// states (activation, fiber length) and one substep of their dynamics coupled to the skeleton.
 ///
 /// Coupling scheme (semi-implicit, chosen because the fiber equation is far stiffer than the skeleton): per
-/// substep, the activation advances by the midpoint rule; the fiber length advances by backward Euler against
+/// substep, the activation advances by one classical Runge–Kutta step; the fiber length advances by backward Euler against
 /// the path length extrapolated along its current lengthening speed; while the fiber equation is stiff
 /// (λ·dt &gt; 1, e.g. right after the 2017 reset) the substep is cut into sub-cycles. The skeleton then feels
 /// the time-averaged tendon force of the substep along the path geometry of its start, applied as the
@@ -110,8 +110,18 @@ public sealed class MuscleSet
                 double dlx = 0, dly = 0;
                 if (p.Kind == PathPointKind.Moving)
                 {
-                    lx = p.SplineX!.Evaluate(q[p.Dof], out dlx, out _);
-                    ly = p.SplineY!.Evaluate(q[p.Dof], out dly, out _);
+                    // Location at the clamped coordinate, derivative at the raw one (MovingPathPoint::getLocation
+                    // vs getVelocity/getdPointdQ, opensim-core 5678f38f), so past the range the point stays put
+                    // while the path speed and the generalized force still use the spline's slope there.
+                    double c = q[p.Dof];
+                    double clamped = Math.Clamp(c, p.Low, p.High);
+                    lx = p.SplineX!.Evaluate(clamped, out dlx, out _);
+                    ly = p.SplineY!.Evaluate(clamped, out dly, out _);
+                    if (clamped != c)
+                    {
+                        p.SplineX.Evaluate(c, out dlx, out _);
+                        p.SplineY.Evaluate(c, out dly, out _);
+                    }
                 }
                 // Planar pose: rotation about z by the body's angle; z only carries the point's offset.
                 ref readonly Skeleton.Frame f = ref frames[p.Body];
@@ -163,8 +173,7 @@ public sealed class MuscleSet
             var muscle = _muscles[m];
             double u = excitation[m];
             double a0 = Activation[m];
-            double aMid = a0 + 0.5 * dt * ThelenMuscle.ActivationRate(a0, u);
-            double a1 = a0 + dt * ThelenMuscle.ActivationRate(aMid, u);
+            double a1 = ThelenMuscle.StepActivation(a0, u, dt);
             Activation[m] = a1;
             double ac = ThelenMuscle.ClampActivation(a1);
 

@@ -75,6 +75,21 @@ public sealed class ThelenMuscle
         return (u - ac) / tau;
     }
 
+    /// <summary>
+    /// Activation after <paramref name="dt"/> under constant excitation <paramref name="u"/>: one classical Runge–Kutta
+    /// step. The midpoint rule used before left the activation 1.1e-3 below OpenSim's after the first env step at
+    /// u = 0.5 (0.3596 vs 0.36074; OpenSim's error-controlled integrator and a converged solution agree on 0.360737);
+    /// with RK4 at 1 ms every activation stays within 1.1e-6 of OpenSim's over the first 50 steps (issue 15).
+    /// </summary>
+    public static double StepActivation(double a, double u, double dt)
+    {
+        double k1 = ActivationRate(a, u);
+        double k2 = ActivationRate(a + 0.5 * dt * k1, u);
+        double k3 = ActivationRate(a + 0.5 * dt * k2, u);
+        double k4 = ActivationRate(a + dt * k3, u);
+        return a + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
+    }
+
     public static double ClampActivation(double a) => Math.Clamp(a, Gait9dof18musc.MinimumActivation, 1.0);
 
     // --- tendon (Thelen2003Muscle::calcfse, calcDfseDtlN) ---

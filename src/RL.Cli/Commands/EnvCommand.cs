@@ -199,13 +199,39 @@ public static class EnvCommand
     {
         var file = new Argument<FileInfo>("reference") { Description = "An OpenSim reference trajectory (format of shared/data/osim-reference)." };
         var window = new Option<int>("--window") { Description = "Steps over which deviations are measured.", DefaultValueFactory = _ => 50 };
-        var command = new Command("compare", "Replay an OpenSim (osim-rl) reference trajectory's actions and report how far this env is from it.") { file, window };
+        var steps = new Option<FileInfo>("--steps")
+        {
+            Description = "Also write every step's deviation of every muscle (activation, fibre length, step-mean fibre velocity, tendon force) to this CSV file.",
+        };
+        var command = new Command("compare", "Replay an OpenSim (osim-rl) reference trajectory's actions and report how far this env is from it, muscle by muscle.")
+        {
+            file, window, steps,
+        };
         command.SetAction(r => Cli.Run(() =>
         {
+            int windowSteps = r.GetValue(window);
+            if (windowSteps < 1) throw new ArgumentException($"--window {windowSteps}: must be at least 1 step.");
             var reference = ReferenceTrajectory.Load(r.GetValue(file)!.FullName);
-            var report = ReferenceComparison.Compare(reference, r.GetValue(window));
+            var report = ReferenceComparison.Compare(reference, windowSteps);
             Console.WriteLine($"{reference.Source} ({reference.Description}):");
             Console.WriteLine("  " + report.Describe());
+            Console.WriteLine();
+            Console.WriteLine($"Per muscle, worst |ours - OpenSim| over the first {report.ComparedSteps} steps (at step), and the first step where a quantity left its tolerance");
+            Console.WriteLine(FormattableString.Invariant(
+                $"(activation {ReferenceComparison.ActivationTolerance:G}, fibre length {ReferenceComparison.FiberLengthTolerance * 1000:G} mm, fibre velocity {ReferenceComparison.FiberVelocityTolerance:G} m/s, tendon force {ReferenceComparison.TendonForceTolerance:G} N):"));
+            Console.WriteLine($"  {"muscle",-12} {"activation",16} {"fibre length mm",17} {"fibre vel. m/s",16} {"tendon force N",16}  first diverging");
+            foreach (var m in report.Muscles)
+                Console.WriteLine(FormattableString.Invariant(
+                    $"  {m.Name,-12} {m.Activation.Value,10:E1} ({m.Activation.Step,3}) {m.FiberLength.Value * 1000,11:F3} ({m.FiberLength.Step,3}) {m.FiberVelocity.Value,10:F3} ({m.FiberVelocity.Step,3}) {m.TendonForce.Value,10:F1} ({m.TendonForce.Step,3})  {(m.FirstDivergingStep is int at ? $"step {at}: {m.FirstDivergingQuantity}" : "-")}"));
+            if (r.GetValue(steps) is FileInfo csv)
+            {
+                using var writer = new StreamWriter(csv.FullName);
+                writer.WriteLine("step,muscle,activation,fiber_length_m,fiber_velocity_m_per_s,tendon_force_n");
+                foreach (var d in report.MuscleSteps)
+                    writer.WriteLine(FormattableString.Invariant(
+                        $"{d.Step},{report.Muscles[d.Muscle].Name},{d.Activation:G9},{d.FiberLength:G9},{d.FiberVelocity:G9},{d.TendonForce:G9}"));
+                Console.WriteLine($"per-step deviations: {csv.FullName} ({report.MuscleSteps.Count} rows)");
+            }
             return ExitCodes.Ok;
         }));
         return command;
