@@ -230,6 +230,34 @@ public class OnPolicyMathTests
         Assert.That(values["losses/clip_fraction"], Is.GreaterThan(0), "a large learning rate moves later minibatches out of the clip range, so the 0 above is not trivially true");
     }
 
+    /// <summary>
+    /// SB3's per-minibatch advantage standardisation (issue 14): with one minibatch spanning the rollout it must give
+    /// exactly the update of the rollout-level standardisation; with minibatches of 16 it must not (each minibatch is
+    /// centred on its own mean).
+    /// </summary>
+    [Test]
+    public void PerMinibatchAdvantageStandardisationEqualsTheRolloutsWhenOneMinibatchSpansIt()
+    {
+        float[] After(PpoConfig config)
+        {
+            using var model = Model(config, out _);
+            var rollout = SyntheticRollout(model, 16, 4, 9);
+            Assert.That(config.StandardiseRolloutAdvantages(), Is.EqualTo(!config.NormalizeAdvantagePerMinibatch));
+            using var batch = OnPolicyBatch.From(rollout, model, null, config.StandardiseRolloutAdvantages());
+            using var update = new PpoUpdate(config, model, 1);
+            Assert.That(update.Update(batch, 0), Is.Not.Null);
+            return model.Policy.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray()).ToArray();
+        }
+        var whole = new PpoConfig { Epochs = 1, MinibatchSize = 64 };
+        var rolloutLevel = After(whole);
+        var minibatchLevel = After(whole with { NormalizeAdvantagePerMinibatch = true });
+        Assert.That(minibatchLevel.Zip(rolloutLevel, (a, b) => Math.Abs(a - b)).Max(), Is.LessThan(1e-6f));
+        var small = new PpoConfig { Epochs = 1, MinibatchSize = 16 };
+        var smallRollout = After(small);
+        var smallMinibatch = After(small with { NormalizeAdvantagePerMinibatch = true });
+        Assert.That(smallMinibatch.Zip(smallRollout, (a, b) => Math.Abs(a - b)).Max(), Is.GreaterThan(1e-5f));
+    }
+
     [TestCase(PolicyDistribution.Gaussian, 0.01)]
     [TestCase(PolicyDistribution.Bernoulli, 0.01)]
     [TestCase(PolicyDistribution.Gaussian, 0.001)]

@@ -52,6 +52,9 @@ public record OnPolicyConfig
         Unit = "-", Source = "baselines PPO1 and TRPO (whole batch)")]
     public bool NormalizeAdvantage { get; init; } = true;
 
+    /// <summary>Whether the rollout's advantages are standardised once before the update (PPO may do it per minibatch instead).</summary>
+    public virtual bool StandardiseRolloutAdvantages() => NormalizeAdvantage;
+
     [ConfigDoc("Double every rollout with its left/right mirror image (needs the env's mirror maps): observations and actions mirrored, log-probabilities of the mirrored actions recomputed under the old policy, advantages and returns copied.",
         Unit = "-", Source = "NNAISENSE 2017 (`--symmetric_training`; recipes §5.3)")]
     public bool Mirror { get; init; }

@@ -92,7 +92,7 @@ public static class OnPolicyTrainer
                 Dictionary<string, double>? values;
                 double explained, entropy;
                 int rows;
-                using (var batch = OnPolicyBatch.From(rollout, model, mirror, config.NormalizeAdvantage))
+                using (var batch = OnPolicyBatch.From(rollout, model, mirror, config.StandardiseRolloutAdvantages()))
                 {
                     explained = batch.ExplainedVariance();
                     entropy = batch.Entropy;

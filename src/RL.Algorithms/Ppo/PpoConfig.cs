@@ -53,6 +53,13 @@ public sealed record PpoConfig : OnPolicyConfig, IValidatedConfig
     [ConfigRange(0, 1e9)]
     public double MaxGradNorm { get; init; }
 
+    [ConfigDoc("With normalize_advantage: standardise the advantages of each minibatch at every gradient step instead of the whole rollout once (SB3's PPO does the former; the RL Zoo's table comes from it).",
+        Unit = "-", Source = "SB3 PPO.train (per minibatch); baselines PPO1/PPO2 and Schulman et al. 2017 code (per rollout)")]
+    public bool NormalizeAdvantagePerMinibatch { get; init; }
+
+    /// <summary>The rollout is standardised once unless each minibatch is standardised on its own.</summary>
+    public override bool StandardiseRolloutAdvantages() => NormalizeAdvantage && !NormalizeAdvantagePerMinibatch;
+
     [ConfigDoc("When > 0, the epochs stop once a minibatch's approximate KL (mean of (r − 1) − log r) exceeds 1.5 × this.",
         Unit = "nats", Source = "SB3 target_kl (none by default)")]
     [ConfigRange(0, 100)]

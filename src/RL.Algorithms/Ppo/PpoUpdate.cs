@@ -30,6 +30,9 @@ public sealed class PpoUpdate : IOnPolicyUpdate
     private readonly Xoshiro256 _rng;
     private readonly Scalar _valueCoef, _minusEntropyCoef;
 
+    // SB3 PPO.train: (A − mean) / (std + 1e-8) over each minibatch, std with Bessel's correction.
+    private static readonly Scalar AdvantageEpsilon = 1e-8.ToScalar();
+
     public PpoUpdate(PpoConfig config, OnPolicyModel model, ulong seed)
     {
         _config = config;
@@ -81,6 +84,8 @@ public sealed class PpoUpdate : IOnPolicyUpdate
                 var index = epochOrder.narrow(0, start, minibatch);
                 var obs = batch.Observations.index_select(0, index);
                 var adv = batch.Advantages.index_select(0, index);
+                if (_config.NormalizeAdvantage && _config.NormalizeAdvantagePerMinibatch && minibatch > 1)
+                    adv = adv.sub(adv.mean()).div(adv.std().add(AdvantageEpsilon));
                 var ret = batch.Returns.index_select(0, index);
                 var head = _model.Policy.forward(obs);
                 var logp = _model.Distribution.LogProb(head, _model.Policy.LogStd, batch.Actions.index_select(0, index));
