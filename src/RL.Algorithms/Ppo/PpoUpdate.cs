@@ -85,7 +85,7 @@ public sealed class PpoUpdate : IOnPolicyUpdate
                 var obs = batch.Observations.index_select(0, index);
                 var adv = batch.Advantages.index_select(0, index);
                 if (_config.NormalizeAdvantage && _config.NormalizeAdvantagePerMinibatch && minibatch > 1)
-                    adv = adv.sub(adv.mean()).div(adv.std().add(AdvantageEpsilon));
+                    adv = adv.sub(adv.mean()).div(adv.std().add(AdvantageEpsilon, OwnedScalars.One));
                 var ret = batch.Returns.index_select(0, index);
                 var head = _model.Policy.forward(obs);
                 var logp = _model.Distribution.LogProb(head, _model.Policy.LogStd, batch.Actions.index_select(0, index));
