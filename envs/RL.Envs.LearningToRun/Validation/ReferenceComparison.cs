@@ -70,9 +70,9 @@ public static class ReferenceComparison
         var names = muscles.Muscles.Select(m => m.Name).ToArray();
         var worst = new (WorstDeviation A, WorstDeviation L, WorstDeviation V, WorstDeviation F, int? First, string? What)[n];
         var deviations = new List<MuscleDeviation>();
-        // Both trajectories start from the 2017 reset's fibre length (the reference's reset block has it too).
+        // Step-mean fibre velocities start from each side's own reset fibre lengths (ours if the file has none).
         var ourPrevious = muscles.FiberLength.ToArray();
-        var theirPrevious = muscles.FiberLength.ToArray();
+        var theirPrevious = reference.ResetFiberLength.Length == n ? reference.ResetFiberLength.ToArray() : muscles.FiberLength.ToArray();
 
         double angle = 0, position = 0, pelvisToeTalus = 0, force = 0, relative = 0;
         int angleStep = 0, positionStep = 0, pttStep = 0, compared = 0;

@@ -21,6 +21,9 @@ public sealed class ReferenceTrajectory
     public long? Seed { get; init; }
     public required double[] ResetObservation { get; init; }
     public required double[] ResetTendonForce { get; init; }
+
+    /// <summary>Fibre lengths right after reset (m); empty if the file does not carry them.</summary>
+    public double[] ResetFiberLength { get; init; } = Array.Empty<double>();
     public required IReadOnlyList<ReferenceStep> Steps { get; init; }
 
     /// <summary>The 1-based step at which the reference episode ended, or null if it never did.</summary>
@@ -54,6 +57,7 @@ public sealed class ReferenceTrajectory
             Seed = seed,
             ResetObservation = Doubles(reset, "obs"),
             ResetTendonForce = Doubles(reset, "tendon_force"),
+            ResetFiberLength = Doubles(reset, "fiber_length"),
             Steps = steps,
         };
     }
