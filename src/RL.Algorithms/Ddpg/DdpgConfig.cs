@@ -13,6 +13,15 @@ public enum CollectionMode
     Async,
 }
 
+/// <summary>What the samplers do during the warm-up, before the first update.</summary>
+public enum WarmupActions
+{
+    [ConfigDoc("The untrained actor plus the configured exploration noise (Lillicrap et al.; the 2017 L2R teams).")]
+    Policy,
+    [ConfigDoc("Actions drawn uniformly over the action space, no actor, no noise (Stable-Baselines3's TD3/DDPG during learning_starts).")]
+    Uniform,
+}
+
 /// <summary>
 /// DDPG hyperparameters (Lillicrap et al. 2015, arXiv 1509.02971), with every trick of the 2017 Learning-to-Run
 /// DDPG teams as a switch (recipes §3.3, §5). The defaults are the original paper's (recipes §5.7) where it
@@ -82,6 +91,10 @@ public sealed record DdpgConfig : IValidatedConfig
         Unit = "transitions", Source = "Reason8 e2ffeaa")]
     [ConfigRange(1, 1e10)]
     public long Warmup { get; init; } = 10_000;
+
+    [ConfigDoc("How the first warmup env steps are acted: by the actor with noise, or uniformly at random.",
+        Unit = "-", Source = "Lillicrap et al. 2015 (policy); Stable-Baselines3 off_policy_algorithm.py _sample_action (uniform before learning_starts)")]
+    public WarmupActions WarmupActions { get; init; } = WarmupActions.Policy;
 
     [ConfigDoc("Probability that a sampled batch is concatenated with its left/right mirror image (needs the env's mirror maps; L2R has them).",
         Unit = "probability per update", Source = "Lillicrap et al. 2015 (no reflection; Reason8 e2ffeaa: 1)")]

@@ -172,6 +172,19 @@ internal sealed class DdpgSampler : IDisposable
     public void Act(long envSteps)
     {
         _session.Observations.Observe(_obs);
+        if (_config.WarmupActions == WarmupActions.Uniform && envSteps < _config.Warmup)
+        {
+            // SB3 acts uniformly at random until learning_starts (off_policy_algorithm.py, _sample_action); the draws
+            // come from this sampler's seeded stream, so a run stays reproducible and resumes from its checkpoint.
+            for (int j = 0; j < _actions.Length; j++)
+            {
+                int k = j % _a;
+                _actions[j] = (float)_rng.Uniform(_space.Low[k], _space.High[k]);
+            }
+            _session.Counters.Add(ref _session.Counters.ActionElements, _actions.Length);
+            _stepsSinceSync++;
+            return;
+        }
         using (torch.no_grad())
         using (var scope = torch.NewDisposeScope())
         {
