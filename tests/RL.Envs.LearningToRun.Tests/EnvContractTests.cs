@@ -86,8 +86,9 @@ public class EnvContractTests
         env.Reset(1, obs);
         env.Step(new float[18], obs);
         var before = obs.ToArray();
-        // Corrupt the state as a diverging simulation would: MuJoCo finds the bad qvel, resets its data by itself
-        // and only counts a warning (mujoco-notes.md pitfall 3); the env must notice and end the episode.
+        // Corrupt the state as a diverging simulation would (the planar engine's implicit step then fails; MuJoCo's
+        // would reset its data by itself and only count a warning, mujoco-notes.md pitfall 3); the env must notice
+        // and end the episode.
         var state = new double[FaithfulSimulator.StateSize];
         env.Simulator.GetState(state);
         state[Skeleton.Dofs + Skeleton.HipR] = double.NaN;

@@ -215,12 +215,9 @@ public sealed class ThelenMuscle
         public bool Clamped;
     }
 
-    public static long Evaluations;
-
     /// <summary>Evaluates the muscle at fiber-length state <paramref name="lce"/>, path length <paramref name="path"/> and clamped activation <paramref name="a"/>.</summary>
     public void Evaluate(double lce, double path, double a, ref Evaluation e)
     {
-        Evaluations++;
         bool atMinimum = lce <= MinimumFiberLength;
         double l = atMinimum ? MinimumFiberLength : lce;
         double h = ParallelogramHeight;

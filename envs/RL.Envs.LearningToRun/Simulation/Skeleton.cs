@@ -33,7 +33,8 @@ public sealed unsafe class Skeleton : IDisposable
 
     private readonly MjModel _model;
     private readonly MjData _data;
-    private readonly double* _xpos, _xmat, _qpos, _qvel, _qfrc;
+    private readonly double* _xpos, _xmat, _qpos, _qvel, _qfrc, _qM, _bias;
+    private readonly PlanarDynamics? _planar;
     private readonly double[] _mass = new double[BodyCount];
     private readonly double[] _comLocal = new double[BodyCount * 3];
 
@@ -64,11 +65,17 @@ public sealed unsafe class Skeleton : IDisposable
     private readonly double[] _rowSlope = new double[4], _rowRhs = new double[4], _mu = new double[4];
     private bool _damped;
 
-    public Skeleton(MjModel sharedModel)
+    /// <param name="sharedModel">The compiled skeleton, read only.</param>
+    /// <param name="engine">Who computes poses, inertia and bias forces each substep, and who integrates.</param>
+    public Skeleton(MjModel sharedModel, RigidBodyEngine engine = RigidBodyEngine.Planar)
     {
         _model = sharedModel;
         _data = new MjData(_model);
         CheckLayout();
+        Engine = engine;
+        if (engine == RigidBodyEngine.Planar) _planar = new PlanarDynamics(_model);
+        _qM = _data.Doubles("qM");
+        _bias = _data.QfrcBias;
         _xpos = _data.Xpos;
         _xmat = _data.Xmat;
         _qpos = _data.Qpos;
@@ -100,6 +107,38 @@ public sealed unsafe class Skeleton : IDisposable
     }
 
     public MjData Data => _data;
+    public RigidBodyEngine Engine { get; }
+
+    /// <summary>
+    /// Poses, inertia and bias forces for the current qpos and qvel: mj_step1 with MuJoCo, the planar algorithms
+    /// otherwise (which fill only xpos, xmat, qM and qfrc_bias, all this model reads).
+    /// </summary>
+    public void Forward()
+    {
+        if (_planar is null) _data.Step1();
+        else _planar.Forward(_qpos, _qvel, _xpos, _xmat, _qM, _bias);
+    }
+
+    /// <summary>
+    /// Ends a substep after <see cref="SolveImplicitStep"/>: MuJoCo's mj_step2, or the same semi-implicit Euler update
+    /// done directly with the step's Δv (q̇ += Δv, q += h·q̇, MuJoCo's mj_Euler for hinge and slide joints without damping),
+    /// which skips recovering Δv from the forces written for MuJoCo.
+    /// </summary>
+    public void Integrate(double h)
+    {
+        if (_planar is null)
+        {
+            _data.Step2();
+            return;
+        }
+        for (int j = 0; j < Dofs; j++)
+        {
+            double v = _qvel[j] + _dv[j];
+            _qvel[j] = v;
+            _qpos[j] += h * v;
+        }
+        _data.Time += h;
+    }
     public double TotalMass { get; }
     public double* Qpos => _qpos;
     public double* Qvel => _qvel;
@@ -397,7 +436,7 @@ public sealed unsafe class Skeleton : IDisposable
             _columns[r * n + _rowSlide[r]] = 1;
             _columns[r * n + _rowKnee[r]] = -_rowSlope[r];
         }
-        if (_damped)
+        if (_damped || _planar is not null)
         {
             // A = M − h·D is symmetric positive definite (D is a sum of dissipative, symmetric terms).
             // x0 and the 4 columns are contiguous: M − h·D, one tree-sparse factorisation, five solves, one native call.
@@ -406,7 +445,8 @@ public sealed unsafe class Skeleton : IDisposable
         }
         else
         {
-            // No damping this substep (feet in the air, joints inside their limits): MuJoCo's own factorisation.
+            // No damping this substep (feet in the air, joints inside their limits): MuJoCo's own factorisation (mj_step1's;
+            // the planar engine has none and takes the branch above with D = 0).
             Buffer.MemoryCopy(_x0, _work, n * sizeof(double), n * sizeof(double));
             _data.SolveM(_x0, _work, 1);
             Buffer.MemoryCopy(_columns, _matrix, 4 * n * sizeof(double), 4 * n * sizeof(double));
