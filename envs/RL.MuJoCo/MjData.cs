@@ -115,6 +115,20 @@ public sealed unsafe class MjData : IDisposable
     public bool SolveShiftedMassSparse(double* damping, double h, double* factor, double* rhs, int count) =>
         Native.rlmj_implicit_solve_sparse(Model.Handle, Handle, damping, h, factor, rhs, count) == 0;
 
+    /// <summary>
+    /// The pieces of <see cref="SolveShiftedMassSparse"/>: <paramref name="factor"/> (nM) ← the L'·D·L factor of
+    /// M − h·D (false when a pivot is not positive), so that (M − h·D)⁻¹ = L⁻¹·D⁻¹·L'⁻¹; the diagonal D sits at
+    /// dof_Madr. M is d->qM, whoever wrote it (mj_step1 or the caller).
+    /// </summary>
+    public bool FactorShiftedMassSparse(double* damping, double h, double* factor) =>
+        Native.rlmj_ltdl_factor(Model.Handle, Handle, damping, h, factor) == 0;
+
+    /// <summary>x ← L'⁻¹·x for <paramref name="count"/> contiguous vectors, with a factor from <see cref="FactorShiftedMassSparse"/>.</summary>
+    public void SolveFactorUpper(double* factor, double* rhs, int count) => Native.rlmj_ltdl_solve_upper(Model.Handle, factor, rhs, count);
+
+    /// <summary>x ← L⁻¹·D⁻¹·x for <paramref name="count"/> contiguous vectors, with a factor from <see cref="FactorShiftedMassSparse"/>.</summary>
+    public void SolveFactorLower(double* factor, double* rhs, int count) => Native.rlmj_ltdl_solve_lower(Model.Handle, factor, rhs, count);
+
     /// <summary>The dense nv×nv mass matrix (row-major) of the last step1/forward.</summary>
     public void FullM(double* dst) => Check(Native.rlmj_full_m(Model.Handle, Handle, dst), "mj_fullM");
 

@@ -72,7 +72,9 @@ public class PlanarDynamicsTests
     public unsafe void TheFaithfulSimulatorFollowsTheSameTrajectoryWithEitherEngine()
     {
         // Active, changing excitations with the feet on the ground, so muscles, contact, ligaments and the knee
-        // constraint all act; the engines differ only by rounding, which 300 steps (3 s) must not amplify past 1e-10.
+        // constraint all act. The engines differ by rounding (1e-13 per call), which can make one fiber's Newton solve
+        // stop an iteration earlier or later in one of them: then the two differ by Newton's own error (~1e-10 m).
+        // 300 steps (3 s) must not amplify that past 1e-8.
         using var mujoco = new FaithfulSimulator(0.001, engine: RigidBodyEngine.MuJoCo);
         using var planar = new FaithfulSimulator(0.001, engine: RigidBodyEngine.Planar);
         var strength = Enumerable.Repeat(1.0, 18).ToArray();
@@ -96,11 +98,11 @@ public class PlanarDynamicsTests
                 worst = Math.Max(worst, Math.Abs(a[i] - b[i]) / (1 + Math.Abs(a[i])));
             for (int body = 1; body < Skeleton.BodyCount; body++)
             {
-                Assert.That(planar.Skeleton.X(body), Is.EqualTo(mujoco.Skeleton.X(body)).Within(1e-10), $"body {body} x at step {step}");
-                Assert.That(planar.Skeleton.Y(body), Is.EqualTo(mujoco.Skeleton.Y(body)).Within(1e-10), $"body {body} y at step {step}");
+                Assert.That(planar.Skeleton.X(body), Is.EqualTo(mujoco.Skeleton.X(body)).Within(1e-8), $"body {body} x at step {step}");
+                Assert.That(planar.Skeleton.Y(body), Is.EqualTo(mujoco.Skeleton.Y(body)).Within(1e-8), $"body {body} y at step {step}");
             }
         }
-        Assert.That(worst, Is.LessThan(1e-10), "qpos, qvel, activations, fibre lengths, time");
+        Assert.That(worst, Is.LessThan(1e-8), "qpos, qvel, activations, fibre lengths, time");
         Assert.That(contactSteps, Is.GreaterThan(50), "the feet were on the ground for part of the run");
         TestContext.Out.WriteLine($"worst relative state difference over 300 steps {worst:E2}");
     }

@@ -292,12 +292,20 @@ public sealed class ThelenMuscle
     /// stretched to 147 kN), so an explicit step would need dt ≪ 0.1 ms. Expects <paramref name="e"/> to hold
     /// the evaluation at (l0, path, a) when <paramref name="evaluated"/> is true.
     /// </summary>
-    public double StepFiberLength(double l0, double path, double a, double dt, ref Evaluation e, bool evaluated = false)
+    public double StepFiberLength(double l0, double path, double a, double dt, ref Evaluation e, bool evaluated = false) =>
+        StepFiberLength(l0, l0, path, a, dt, ref e, evaluated);
+
+    /// <summary>
+    /// As above, with Newton started from <paramref name="start"/> instead of l0 (a predictor such as l0 + dt·v of the
+    /// previous substep, which usually leaves one Newton step fewer); <paramref name="e"/> then holds the evaluation at
+    /// (start, path, a) when <paramref name="evaluated"/> is true. The solution is the same to the tolerance.
+    /// </summary>
+    public double StepFiberLength(double l0, double start, double path, double a, double dt, ref Evaluation e, bool evaluated)
     {
         // m; Newton converges quadratically, so after the last step (applied with its first-order force correction)
         // the fiber length is accurate to ~tol²/(curvature scale ~1 cm) ≈ 1e-10 m.
         const double tolerance = 1e-6;
-        double l = l0;
+        double l = start;
         if (!evaluated) Evaluate(l, path, a, ref e);
         double floor = Math.Max(MinimumFiberLength, 1e-6);
         for (int iteration = 0; iteration < 50; iteration++)

@@ -122,6 +122,7 @@ public sealed class FaithfulSimulator : IDisposable
         for (int j = 0; j < Skeleton.Dofs; j++) _skeleton.Qvel[j] = state[k++];
         for (int m = 0; m < MuscleSet.Count; m++) _muscles.Activation[m] = state[k++];
         for (int m = 0; m < MuscleSet.Count; m++) _muscles.FiberLength[m] = state[k++];
+        _muscles.ClearPredictor();
         _skeleton.Data.Time = state[k];
         _skeleton.ProjectKnees();
         _skeleton.Forward();
@@ -140,13 +141,14 @@ public sealed class FaithfulSimulator : IDisposable
         {
             for (int i = 0; i < substeps; i++)
             {
-                _skeleton.UpdateVelocities();
-                _skeleton.ClearForces();
-                if (WithMuscles)
+                // Reset, SetState and the end of the last step left velocities and paths computed for this very state.
+                if (i > 0)
                 {
-                    _muscles.UpdateGeometry(_skeleton);
-                    _muscles.Step(_skeleton, _excitation, h);
+                    _skeleton.UpdateVelocities();
+                    if (WithMuscles) _muscles.UpdateGeometry(_skeleton);
                 }
+                _skeleton.ClearForces();
+                if (WithMuscles) _muscles.Step(_skeleton, _excitation, h);
                 if (WithContact) _contact.Apply(_skeleton, _obstacles);
                 if (WithLigaments) _ligaments.Apply(_skeleton);
                 _skeleton.WriteGeneralizedForces();

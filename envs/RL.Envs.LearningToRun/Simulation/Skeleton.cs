@@ -280,11 +280,10 @@ public sealed unsafe class Skeleton : IDisposable
 
     public void ClearForces()
     {
-        Array.Clear(_fx);
-        Array.Clear(_fy);
-        Array.Clear(_mz);
-        Array.Clear(_extra);
-        if (_damped) System.Runtime.InteropServices.NativeMemory.Clear(_damping, (nuint)(_nM * sizeof(double)));
+        // Plain loops: for arrays this short a memset call costs more than the stores (issue 15 profile).
+        for (int b = 0; b < BodyCount; b++) _fx[b] = _fy[b] = _mz[b] = 0;
+        for (int j = 0; j < Dofs; j++) _extra[j] = 0;
+        if (_damped) NativeClear(_damping, _nM);
         _damped = false;
     }
 
@@ -304,9 +303,7 @@ public sealed unsafe class Skeleton : IDisposable
     {
         // Subtree sums, leaves first (bodies are ordered parent before child).
         Span<double> sfx = stackalloc double[BodyCount], sfy = stackalloc double[BodyCount], smz = stackalloc double[BodyCount];
-        sfx.Clear();
-        sfy.Clear();
-        smz.Clear();
+        for (int b = 0; b < BodyCount; b++) sfx[b] = sfy[b] = smz[b] = 0;
         for (int b = BodyCount - 1; b >= 1; b--)
         {
             sfx[b] += _fx[b];
@@ -411,10 +408,10 @@ public sealed unsafe class Skeleton : IDisposable
     }
 
     /// <summary>
-    /// Turns the accumulated forces into the qfrc_applied that makes MuJoCo's Euler step land on the
-    /// velocity-implicit solution with the knees held on their splines:
-    /// (M − h·D) Δv = h·(f + J_cᵀ μ), J_c Δv = h·s''·q̇², and then qfrc_applied = M·Δv/h − f_passive + f_bias,
-    /// so MuJoCo's qacc = M⁻¹(qfrc_applied + passive − bias) is exactly Δv/h. D = ∂f/∂v gathers the stiff damping
+    /// Solves the velocity-implicit step with the knees held on their splines,
+    /// (M − h·D) Δv = h·(f + J_cᵀ μ), J_c Δv = h·s''·q̇², keeps Δv for <see cref="Integrate"/> (the planar engine adds it
+    /// directly) and writes the qfrc_applied = M·Δv/h − f_passive + f_bias that makes MuJoCo's Euler step land on it
+    /// (its qacc = M⁻¹(qfrc_applied + passive − bias) is exactly Δv/h). D = ∂f/∂v gathers the stiff damping
     /// of the model: Hunt–Crossley dissipation and friction (whose slope below the 0.1 m/s transition velocity
     /// is 8 N per (m/s) per newton of normal force) on the light feet, and ligament damping. Treated explicitly
     /// they bound the substep far below 1 ms (friction rate ~10⁴/s); treated implicitly (linearly implicit Euler)
@@ -436,32 +433,26 @@ public sealed unsafe class Skeleton : IDisposable
             _columns[r * n + _rowSlide[r]] = 1;
             _columns[r * n + _rowKnee[r]] = -_rowSlope[r];
         }
-        if (_damped || _planar is not null)
-        {
-            // A = M − h·D is symmetric positive definite (D is a sum of dissipative, symmetric terms).
-            // x0 and the 4 columns are contiguous: M − h·D, one tree-sparse factorisation, five solves, one native call.
-            if (!_data.SolveShiftedMassSparse(_damping, h, _matrix, _columns, 5))
-                throw new ArithmeticException("the implicit step's matrix M − h·D is not positive definite");
-        }
-        else
-        {
-            // No damping this substep (feet in the air, joints inside their limits): MuJoCo's own factorisation (mj_step1's;
-            // the planar engine has none and takes the branch above with D = 0).
-            Buffer.MemoryCopy(_x0, _work, n * sizeof(double), n * sizeof(double));
-            _data.SolveM(_x0, _work, 1);
-            Buffer.MemoryCopy(_columns, _matrix, 4 * n * sizeof(double), 4 * n * sizeof(double));
-            _data.SolveM(_columns, _matrix, 4);
-        }
-        // The 4×4 system J_c·A⁻¹·J_cᵀ·μ = h·s''·q̇² − J_c·x0 (symmetric positive definite).
+        // A = M − h·D is symmetric positive definite (D is a sum of dissipative, symmetric terms; D = 0 with the feet in
+        // the air and the joints inside their limits). With A = L'·D·L: Y = L'⁻¹·J_cᵀ and y = L'⁻¹·x0 in one call (the
+        // 4 columns and x0 are contiguous), then J_c·A⁻¹·J_cᵀ = Yᵀ·D⁻¹·Y and J_c·A⁻¹·x0 = Yᵀ·D⁻¹·y, and only the single
+        // vector y + Y·μ takes the second half of the solve (issue 15: 1 + 5 half solves instead of 5 whole ones).
+        if (!_data.FactorShiftedMassSparse(_damping, h, _matrix))
+            throw new ArithmeticException("the implicit step's matrix M − h·D is not positive definite");
+        _data.SolveFactorUpper(_matrix, _columns, 5);
+        for (int j = 0; j < n; j++) _work[j] = 1 / _matrix[_madr[j]];
+        // The 4×4 system J_c·A⁻¹·J_cᵀ·μ = h·s''·q̇² − J_c·A⁻¹·x0 (symmetric positive definite).
         for (int r = 0; r < 4; r++)
         {
-            int sr = _rowSlide[r], kr = _rowKnee[r];
-            double dr = _rowSlope[r];
-            _mu[r] = h * _rowRhs[r] - (_x0[sr] - dr * _x0[kr]);
+            double* yr = _columns + r * n;
+            double b = 0;
+            for (int j = 0; j < n; j++) b += yr[j] * _work[j] * _x0[j];
+            _mu[r] = h * _rowRhs[r] - b;
             for (int c = 0; c <= r; c++)
             {
-                double* col = _columns + c * n;
-                double v = col[sr] - dr * col[kr];
+                double* yc = _columns + c * n;
+                double v = 0;
+                for (int j = 0; j < n; j++) v += yr[j] * _work[j] * yc[j];
                 _small[r * 4 + c] = v;
                 _small[c * 4 + r] = v;
             }
@@ -470,10 +461,11 @@ public sealed unsafe class Skeleton : IDisposable
         fixed (double* mu = _mu) CholeskySolve(_small, mu, 4);
         for (int j = 0; j < n; j++)
         {
-            double dv = _x0[j];
-            for (int r = 0; r < 4; r++) dv += _columns[r * n + j] * _mu[r];
-            _dv[j] = dv;
+            double z = _x0[j];
+            for (int r = 0; r < 4; r++) z += _columns[r * n + j] * _mu[r];
+            _dv[j] = z;
         }
+        _data.SolveFactorLower(_matrix, _dv, 1);
         // M·Δv/h = f + Jᵀμ/h + D·Δv, so the force that makes MuJoCo's qacc equal Δv/h is qfrc + Jᵀμ/h + D·Δv.
         double invH = 1 / h;
         for (int r = 0; r < 4; r++)
@@ -524,7 +516,10 @@ public sealed unsafe class Skeleton : IDisposable
         _splineAt[side] = q;
     }
 
-    private static void NativeClear(double* p, int count) => System.Runtime.InteropServices.NativeMemory.Clear(p, (nuint)(count * sizeof(double)));
+    private static void NativeClear(double* p, int count)
+    {
+        for (int i = 0; i < count; i++) p[i] = 0;
+    }
 
     /// <summary>In-place Cholesky factorisation (lower triangle) of a symmetric positive definite n×n row-major matrix.</summary>
     private static void Cholesky(double* a, int n)

@@ -100,14 +100,15 @@ RLMJ_EXPORT int rlmj_step2(const mjModel* m, mjData* d) { GUARDED(mj_step2(m, d)
 RLMJ_EXPORT int rlmj_forward(const mjModel* m, mjData* d) { GUARDED(mj_forward(m, d)); return 0; }
 RLMJ_EXPORT int rlmj_kinematics(const mjModel* m, mjData* d) { GUARDED(mj_kinematics(m, d); mj_comPos(m, d)); return 0; }
 RLMJ_EXPORT int rlmj_solve_m(const mjModel* m, mjData* d, mjtNum* x, const mjtNum* y, int n) { GUARDED(mj_solveM(m, d, x, y, n)); return 0; }
-// The velocity-implicit step of RL.Envs.LearningToRun in one native call, in MuJoCo's sparse inertia layout (qM): for dof i the entries (i, j) for j =
-// i, parent(i), parent(parent(i)), … start at dof_Madr[i]. `damping` uses that layout too (nM values), which it
-// can because every damping term of the model couples only dofs of one kinematic chain. A = M − h·D is factored
-// as L'·D·L with the tree-sparse algorithm MuJoCo uses for M itself (Featherstone's LTDL: no fill-in), then
-// solved for `count` contiguous right-hand sides. `ld` (nM) receives the factor. Returns 0, or −1-k when the
-// pivot of dof k is not positive.
-RLMJ_EXPORT int rlmj_implicit_solve_sparse(const mjModel* m, const mjData* d, const mjtNum* damping, mjtNum h,
-                                           mjtNum* ld, mjtNum* rhs, int count) {
+// The velocity-implicit step of RL.Envs.LearningToRun, in MuJoCo's sparse inertia layout (qM): for dof i the entries
+// (i, j) for j = i, parent(i), parent(parent(i)), … start at dof_Madr[i]. `damping` uses that layout too (nM values),
+// which it can because every damping term of the model couples only dofs of one kinematic chain. A = M − h·D is
+// factored as L'·D·L with the tree-sparse algorithm MuJoCo uses for M itself (Featherstone's LTDL: no fill-in), so
+// A⁻¹ = L⁻¹·D⁻¹·L'⁻¹ and the three pieces below can be applied separately: the knee constraint needs
+// J·A⁻¹·Jᵀ = (L'⁻¹Jᵀ)ᵀ·D⁻¹·(L'⁻¹Jᵀ), which takes only the first half of each solve (issue 15).
+
+// ld (nM) ← the factor of M − h·D, M from d->qM. Returns 0, or −1−k when the pivot of dof k is not positive.
+RLMJ_EXPORT int rlmj_ltdl_factor(const mjModel* m, const mjData* d, const mjtNum* damping, mjtNum h, mjtNum* ld) {
   const int nv = m->nv, nM = m->nM;
   const int* adr = m->dof_Madr;
   const int* parent = m->dof_parentid;
@@ -127,13 +128,21 @@ RLMJ_EXPORT int rlmj_implicit_solve_sparse(const mjModel* m, const mjData* d, co
       ld[ki] = a;
     }
   }
-  // The right-hand sides are solved side by side: each factor entry is loaded once for all of them, and their
-  // dependency chains interleave (issue 15: this call was 16 % of an env step when solved one after another).
-  enum { MaxSide = 8 };
+  return 0;
+}
+
+// The right-hand sides are solved side by side: each factor entry is loaded once for all of them, and their
+// dependency chains interleave (issue 15: one after another, the five solves were 16 % of an env step).
+enum { MaxSide = 8 };
+
+// x ← L'⁻¹·x (leaves to root) for `count` contiguous vectors of length nv.
+RLMJ_EXPORT void rlmj_ltdl_solve_upper(const mjModel* m, const mjtNum* ld, mjtNum* rhs, int count) {
+  const int nv = m->nv;
+  const int* adr = m->dof_Madr;
+  const int* parent = m->dof_parentid;
   for (int c0 = 0; c0 < count; c0 += MaxSide) {
     int nc = count - c0 < MaxSide ? count - c0 : MaxSide;
     mjtNum* x = rhs + (size_t)c0 * nv;
-    // x ← L'⁻¹ x  (leaves to root)
     for (int i = nv - 1; i >= 0; i--) {
       int a = adr[i] + 1;
       for (int j = parent[i]; j >= 0; j = parent[j], a++) {
@@ -141,7 +150,17 @@ RLMJ_EXPORT int rlmj_implicit_solve_sparse(const mjModel* m, const mjData* d, co
         for (int c = 0; c < nc; c++) x[c * nv + j] -= f * x[c * nv + i];
       }
     }
-    // x ← D⁻¹ x, then x ← L⁻¹ x  (root to leaves): row i needs only rows above it, already final.
+  }
+}
+
+// x ← L⁻¹·D⁻¹·x (root to leaves) for `count` contiguous vectors: row i needs only rows above it, already final.
+RLMJ_EXPORT void rlmj_ltdl_solve_lower(const mjModel* m, const mjtNum* ld, mjtNum* rhs, int count) {
+  const int nv = m->nv;
+  const int* adr = m->dof_Madr;
+  const int* parent = m->dof_parentid;
+  for (int c0 = 0; c0 < count; c0 += MaxSide) {
+    int nc = count - c0 < MaxSide ? count - c0 : MaxSide;
+    mjtNum* x = rhs + (size_t)c0 * nv;
     for (int i = 0; i < nv; i++) {
       mjtNum inverse = 1 / ld[adr[i]];
       int a = adr[i] + 1;
@@ -154,6 +173,15 @@ RLMJ_EXPORT int rlmj_implicit_solve_sparse(const mjModel* m, const mjData* d, co
       for (int c = 0; c < nc; c++) x[c * nv + i] = xi[c];
     }
   }
+}
+
+// All of it: (M − h·D)·x = b for `count` contiguous right-hand sides (overwritten); ld receives the factor.
+RLMJ_EXPORT int rlmj_implicit_solve_sparse(const mjModel* m, const mjData* d, const mjtNum* damping, mjtNum h,
+                                           mjtNum* ld, mjtNum* rhs, int count) {
+  int rc = rlmj_ltdl_factor(m, d, damping, h, ld);
+  if (rc != 0) return rc;
+  rlmj_ltdl_solve_upper(m, ld, rhs, count);
+  rlmj_ltdl_solve_lower(m, ld, rhs, count);
   return 0;
 }
 
