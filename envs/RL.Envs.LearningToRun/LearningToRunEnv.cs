@@ -36,7 +36,7 @@ public sealed class LearningToRunEnv : IEnv
     {
         Options = options ?? new LearningToRunOptions();
         Options.Validate();
-        _sim = new FaithfulSimulator(Options.Substep);
+        _sim = new FaithfulSimulator(Options.Substep, engine: Options.Engine);
         _rng = new NumpyRandomState(initialSeed);
         _slots = new ObstacleBody[Options.MaxObstacles];
         Spec = LearningToRunSpec.Create(effectiveOptions ?? DescribeOptions(Options));
@@ -57,6 +57,7 @@ public sealed class LearningToRunEnv : IEnv
         ["obstacle_radius"] = o.ObstacleRadius == ObstacleRadiusMode.Legacy ? "legacy" : "documented",
         ["substep"] = o.Substep.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         ["physics"] = "faithful",
+        ["engine"] = o.Engine == RigidBodyEngine.MuJoCo ? "mujoco" : "planar",
     };
 
     public EnvSpec Spec { get; }

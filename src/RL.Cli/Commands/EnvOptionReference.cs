@@ -82,6 +82,14 @@ public static class EnvOptionReference
             "-",
             "Which physics model runs (one is built).",
             "ours: the only model built"),
+        new("engine", "L2R", "one of", "planar", null, null, new (string, string?)[]
+            {
+                ("planar", "Planar composite-rigid-body and Newton–Euler algorithms in C# (the same numbers to rounding, faster)."),
+                ("mujoco", "MuJoCo's mj_step1 and mj_step2: the reference the planar engine is checked against."),
+            },
+            "-",
+            "Who computes the skeleton's rigid-body dynamics (poses, inertia, bias forces) and integrates it each substep.",
+            "ours (issue 15): Featherstone 2008 §2.16, §5.3, §6.2 in 3-component planar vectors"),
     };
 
     private static (string, string?)[] NoChoices => Array.Empty<(string, string?)>();
