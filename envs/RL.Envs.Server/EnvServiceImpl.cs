@@ -52,14 +52,12 @@ internal sealed class EnvServiceImpl
             throw Statuses.ResourceExhausted($"OpenRequest.num_envs = {request.NumEnvs}: more than this server's limit of {_options.MaxEnvs} envs (--max-envs).");
         EnvBatch.CheckSeeds(request.Seeds, request.NumEnvs, "OpenRequest.seeds");
         CheckEnvId(request.EnvId, "OpenRequest.env_id");
+        // Frame skip travels as options["frame_skip"] only (issue 16); the old field is refused, not merged.
+#pragma warning disable CS0612 // OpenRequest.frame_skip is deprecated in the contract
+        if (request.FrameSkip != 0)
+            throw Statuses.InvalidArgument($"OpenRequest.frame_skip = {request.FrameSkip} is deprecated and no longer read: send options[\"frame_skip\"] = \"{request.FrameSkip}\" instead.");
+#pragma warning restore CS0612
         var given = new Dictionary<string, string>(request.Options);
-        if (request.FrameSkip > 0)
-        {
-            string k = request.FrameSkip.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (given.TryGetValue("frame_skip", out string? other) && other != k)
-                throw Statuses.InvalidArgument($"OpenRequest.frame_skip = {k} contradicts OpenRequest.options[\"frame_skip\"] = '{other}': give one.");
-            given["frame_skip"] = k;
-        }
 
         int n = (int)request.NumEnvs;
         long bytesPerEnv = EnvCatalog.BytesPerEnv(request.EnvId);

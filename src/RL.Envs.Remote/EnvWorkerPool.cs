@@ -28,7 +28,7 @@ public sealed class EnvWorkerPool : IDisposable, IAsyncDisposable
     private EnvWorkerPool(RemoteEnvOptions options, X509Certificate2? trusted, Func<EnvWorkerPool, ServerSlot[]> slots)
     {
         Options = options;
-        EffectiveEnvOptions = MergeFrameSkip(options);
+        EffectiveEnvOptions = new Dictionary<string, string>(options.EnvOptions);
         _trusted = trusted;
         _slots = slots(this);
         Stats = new EnvFleetStats(() => _failure is null ? _slots.Count(s => s.IsHealthy) : 0, _slots.Length);
@@ -36,7 +36,7 @@ public sealed class EnvWorkerPool : IDisposable, IAsyncDisposable
 
     public RemoteEnvOptions Options { get; }
 
-    /// <summary>The env options sent to every server, with frame_skip merged in.</summary>
+    /// <summary>The env options sent to every server (frame_skip among them: one representation end to end, issue 16).</summary>
     public IReadOnlyDictionary<string, string> EffectiveEnvOptions { get; }
 
     public EnvSpec Spec { get; private set; } = null!;
@@ -155,19 +155,6 @@ public sealed class EnvWorkerPool : IDisposable, IAsyncDisposable
 
     /// <summary>All groups as one vector env, stepped concurrently; a lost group's rows come back as dropped.</summary>
     public PooledVectorEnv CreateVectorEnv() => new(this, _groups);
-
-    private static IReadOnlyDictionary<string, string> MergeFrameSkip(RemoteEnvOptions o)
-    {
-        var merged = new Dictionary<string, string>(o.EnvOptions);
-        if (o.FrameSkip > 0)
-        {
-            string k = o.FrameSkip.ToString(CultureInfo.InvariantCulture);
-            if (merged.TryGetValue("frame_skip", out string? other) && other != k)
-                throw new ArgumentException($"frame skip {k} contradicts env option frame_skip = '{other}': give one.");
-            merged["frame_skip"] = k;
-        }
-        return merged;
-    }
 
     private static async Task<IReadOnlyList<(EnvEndpoint, DnsServerGroup?)>> ExpandEndpointsAsync(RemoteEnvOptions o, CancellationToken ct)
     {

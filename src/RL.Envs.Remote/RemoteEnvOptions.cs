@@ -1,16 +1,13 @@
 namespace RL.Envs.Remote;
 
 /// <summary>
-/// What a worker pool serves and how: the env (id, options, frame skip), how many envs each server hosts, where
+/// What a worker pool serves and how: the env (id and options, frame_skip among them), how many envs each server hosts, where
 /// the servers come from (local child processes by default, or remote endpoints), deadlines and restart policy.
 /// </summary>
 public sealed record RemoteEnvOptions
 {
     public required string EnvId { get; init; }
     public IReadOnlyDictionary<string, string> EnvOptions { get; init; } = new Dictionary<string, string>();
-
-    /// <summary>Action repeat run on the servers; 0 takes it from <see cref="EnvOptions"/> (frame_skip) or 1.</summary>
-    public int FrameSkip { get; init; }
 
     /// <summary>Envs in each server's batch (one group per server). 16-32+ keep transport a few % of wall time.</summary>
     public int EnvsPerServer { get; init; } = 16;
@@ -59,7 +56,6 @@ public sealed record RemoteEnvOptions
         if (string.IsNullOrWhiteSpace(EnvId)) throw new ArgumentException("env id is empty.");
         if (EnvsPerServer < 1) throw new ArgumentException($"envs per server = {EnvsPerServer} must be at least 1.");
         if (!IsRemote && LocalServers < 1) throw new ArgumentException($"local servers = {LocalServers} must be at least 1 (or give --env-endpoints).");
-        if (FrameSkip < 0) throw new ArgumentException($"frame skip = {FrameSkip} must be ≥ 1 (or 0 for the env options' value).");
         if (ServerThreads < 0) throw new ArgumentException($"server threads = {ServerThreads} must be ≥ 0.");
         Restarts.Validate();
     }

@@ -45,7 +45,7 @@ public sealed class EnvRegistry
     public IEnv Create(string id, EnvOptions o)
     {
         if (!_entries.TryGetValue(id, out var entry)) throw Unknown(id);
-        int frameSkip = o.GetInt("frame_skip", 1, 1, 1000);
+        int frameSkip = o.GetInt(GenericEnvOptions.FrameSkip, 1, 1, GenericEnvOptions.MaxFrameSkip);
         IEnv env = entry.Factory(o);
         try
         {

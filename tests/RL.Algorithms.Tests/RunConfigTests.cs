@@ -18,6 +18,17 @@ public class RunConfigTests
     }
 
     [Test]
+    public void ABadFrameSkipIsReportedUnderItsOwnKeyWhenTheConfigLoads()
+    {
+        // One representation (issue 16): env.options.frame_skip, checked with the registry's own bounds before any env starts.
+        const string yaml = "name: x\nenv:\n  options:\n    frame_skip: 0\nevaluation:\n  options: {frame_skip: four}\n";
+        var e = Assert.Throws<ConfigException>(() => TestRuns.Load(yaml))!;
+        Assert.That(e.Errors.Select(x => x.Key), Is.EquivalentTo(new[] { "env.options.frame_skip", "evaluation.options.frame_skip" }));
+        Assert.That(e.Message, Does.Contain("0 is outside [1, 1000]").And.Contain("'four' is not a whole number"));
+        Assert.That(TestRuns.Load("name: x\n", "env.options.frame_skip=4").Env.Options["frame_skip"], Is.EqualTo("4"));
+    }
+
+    [Test]
     public void WrongTypesAndRangesAreReportedTogetherWithTheirKeys()
     {
         const string yaml = "seed: -3\nddpg:\n  mode: fast\n  updates_per_env_step: lots\n  batch_size: 1.5\n  flip_prob: 2\n";

@@ -130,9 +130,14 @@ public class BadInputTests
         var reset = new ResetRequest { BatchId = batch };
         reset.Seeds.AddRange(new long[] { 1, 2, 3 });
         Assert.That(Fails(StatusCode.InvalidArgument, () => _client.Reset(reset, deadline: Deadline)).Status.Detail, Does.Contain("ResetRequest.seeds has 3 seeds for 2 envs"));
+#pragma warning disable CS0612 // the deprecated field must be refused, not merged
         var skip = new OpenRequest { EnvId = "Pendulum", NumEnvs = 1, FrameSkip = 2 };
-        skip.Options["frame_skip"] = "3";
-        Assert.That(Fails(StatusCode.InvalidArgument, () => _client.Open(skip, deadline: Deadline)).Status.Detail, Does.Contain("OpenRequest.frame_skip = 2 contradicts"));
+#pragma warning restore CS0612
+        Assert.That(Fails(StatusCode.InvalidArgument, () => _client.Open(skip, deadline: Deadline)).Status.Detail,
+            Does.Contain("OpenRequest.frame_skip = 2 is deprecated").And.Contain("options[\"frame_skip\"]"));
+        var bad = new OpenRequest { EnvId = "Pendulum", NumEnvs = 1 };
+        bad.Options["frame_skip"] = "0";
+        Assert.That(Fails(StatusCode.InvalidArgument, () => _client.Open(bad, deadline: Deadline)).Status.Detail, Does.Contain("frame_skip"));
     }
 
     [Test]

@@ -216,7 +216,10 @@ public class FuzzTests
             }
             case "Open":
             {
-                var r = new OpenRequest { EnvId = Envs[rng.NextInt(3)], NumEnvs = (uint)(rng.NextDouble() < 0.9 ? 1 + rng.NextInt(8) : rng.NextInt(5000)), FrameSkip = (uint)rng.NextInt(4) };
+                var r = new OpenRequest { EnvId = Envs[rng.NextInt(3)], NumEnvs = (uint)(rng.NextDouble() < 0.9 ? 1 + rng.NextInt(8) : rng.NextInt(5000)) };
+#pragma warning disable CS0612 // old clients may still send the deprecated field
+                r.FrameSkip = (uint)rng.NextInt(4);
+#pragma warning restore CS0612
                 AddOptions(rng, r.Options);
                 if (rng.NextDouble() < 0.5) for (int i = 0; i < r.NumEnvs && i < 64; i++) r.Seeds.Add((long)rng.NextUInt64());
                 return r.ToByteArray();

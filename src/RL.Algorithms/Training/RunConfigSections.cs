@@ -1,4 +1,5 @@
 using RL.Core.Config;
+using RL.Envs;
 
 namespace RL.Algorithms.Training;
 
@@ -39,6 +40,7 @@ public sealed record EnvConfig : IValidatedConfig
     {
         if (Id.Length == 0) error("id", "needs an env id.");
         if (Backend == "remote" && Endpoints.Length == 0) error("endpoints", "backend remote needs at least one host:port endpoint.");
+        if (GenericEnvOptions.FrameSkipProblem(Options) is string why) error("options." + GenericEnvOptions.FrameSkip, why);
     }
 }
 
@@ -169,7 +171,7 @@ public sealed record CheckpointConfig : IValidatedConfig
 }
 
 /// <summary>Periodic evaluation of the deterministic policy on held-out seeds (recipes §6.10).</summary>
-public sealed record EvaluationConfig
+public sealed record EvaluationConfig : IValidatedConfig
 {
     [ConfigDoc("Wall-clock time between evaluations; 0 for none by time.",
         Unit = "minutes", Source = "Reason8 (a test process every 30 minutes)")]
@@ -203,4 +205,9 @@ public sealed record EvaluationConfig
     [ConfigDoc("Evaluate once more when training stops.",
         Unit = "-", Source = "ours")]
     public bool AtEnd { get; init; } = true;
+
+    public void Validate(Action<string, string> error)
+    {
+        if (GenericEnvOptions.FrameSkipProblem(Options) is string why) error("options." + GenericEnvOptions.FrameSkip, why);
+    }
 }

@@ -28,7 +28,7 @@ public sealed class EnvWorkerOptions
     }
 
     /// <summary>The pool options for <paramref name="envId"/>; a bad value is an <see cref="ArgumentException"/> naming the option.</summary>
-    public RemoteEnvOptions Build(ParseResult parse, string envId, IReadOnlyDictionary<string, string> envOptions, int envsPerServer, int frameSkip, ulong masterSeed, int? localServers = null)
+    public RemoteEnvOptions Build(ParseResult parse, string envId, IReadOnlyDictionary<string, string> envOptions, int envsPerServer, ulong masterSeed, int? localServers = null)
     {
         string? endpoints = parse.GetValue(Endpoints);
         return BuildTemplate(parse) with
@@ -36,7 +36,6 @@ public sealed class EnvWorkerOptions
             EnvId = envId,
             EnvOptions = envOptions,
             EnvsPerServer = envsPerServer,
-            FrameSkip = frameSkip,
             LocalServers = localServers ?? parse.GetValue(Servers),
             Endpoints = endpoints is null ? Array.Empty<EnvEndpoint>() : EnvEndpoint.ParseList(endpoints),
             MasterSeed = masterSeed,

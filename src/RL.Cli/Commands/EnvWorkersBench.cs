@@ -24,7 +24,6 @@ public static class EnvWorkersBench
         private readonly Option<int> _envsPerWorker = new("--envs-per-worker") { Description = "With --workers: envs per server (and per in-process thread), stepped as one batch.", DefaultValueFactory = _ => 16 };
         private readonly Option<string?> _env = new("--env") { Description = "Env id (default: L2R). Without --workers an env other than L2R is timed in process on one thread (e.g. --env Hopper)." };
         private readonly Option<string[]> _options = new("--option") { Description = "With --workers: env option key=value (repeatable), e.g. --option difficulty=2." };
-        private readonly Option<int> _frameSkip = new("--frame-skip") { Description = "With --workers: action repeat run in the env (0: the env options' value, or 1).", DefaultValueFactory = _ => 0 };
         private readonly Option<double> _seconds = new("--seconds") { Description = "With --workers: length of each measurement.", DefaultValueFactory = _ => 3 };
         private readonly Option<int> _repeats = new("--repeats") { Description = "With --workers: measurements of each kind, interleaved; medians are reported.", DefaultValueFactory = _ => 5 };
         private readonly Option<double> _warmup = new("--warmup") { Description = "With --workers: seconds of stepping on each side before measuring (JIT tiering in the client and the servers).", DefaultValueFactory = _ => 3 };
@@ -32,7 +31,7 @@ public static class EnvWorkersBench
 
         public CommandOptions(Command command)
         {
-            foreach (var o in new Option[] { _workers, _envsPerWorker, _env, _options, _frameSkip, _seconds, _repeats, _warmup }) command.Options.Add(o);
+            foreach (var o in new Option[] { _workers, _envsPerWorker, _env, _options, _seconds, _repeats, _warmup }) command.Options.Add(o);
             _pool.AddTo(command, withServerCount: false);
         }
 
@@ -49,7 +48,6 @@ public static class EnvWorkersBench
                 {
                     EnvId = parse.GetValue(_env) ?? DefaultEnv(),
                     EnvOptions = EnvWorkerOptions.ParseEnvOptions(parse.GetValue(_options)),
-                    FrameSkip = parse.GetValue(_frameSkip),
                     Workers = parse.GetValue(_workers) ?? 1,
                     EnvsPerWorker = parse.GetValue(_envsPerWorker),
                     Duration = TimeSpan.FromSeconds(parse.GetValue(_seconds)),
@@ -57,7 +55,7 @@ public static class EnvWorkersBench
                     Warmup = TimeSpan.FromSeconds(parse.GetValue(_warmup)),
                 };
                 settings.Validate();
-                var poolOptions = _pool.Build(parse, settings.EnvId, settings.EnvOptions, settings.EnvsPerWorker, settings.FrameSkip, masterSeed: 1, localServers: settings.Workers);
+                var poolOptions = _pool.Build(parse, settings.EnvId, settings.EnvOptions, settings.EnvsPerWorker, masterSeed: 1, localServers: settings.Workers);
                 // The fault env stands in for L2R here, and local servers serve it only when told to (issue 10, part 5).
                 if (settings.EnvId == EnvCatalog.FaultEnvId && !poolOptions.IsRemote)
                     poolOptions = poolOptions with { ServerCommand = ServerCommand.CurrentProcess().With("--allow-test-envs") };
@@ -89,7 +87,6 @@ public static class EnvWorkersBench
     {
         public required string EnvId { get; init; }
         public Dictionary<string, string> EnvOptions { get; init; } = new();
-        public int FrameSkip { get; init; }
         public int Workers { get; init; } = 1;
         public int EnvsPerWorker { get; init; } = 16;
         public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(3);
@@ -102,7 +99,8 @@ public static class EnvWorkersBench
             if (EnvsPerWorker < 1) throw new ArgumentException($"--envs-per-worker {EnvsPerWorker} must be at least 1.");
             if (Duration <= TimeSpan.Zero) throw new ArgumentException("--seconds must be positive.");
             if (Repeats < 1) throw new ArgumentException($"--repeats {Repeats} must be at least 1.");
-            if (FrameSkip < 0) throw new ArgumentException($"--frame-skip {FrameSkip} must be ≥ 0.");
+            // Frame skip is an env option like any other (--option frame_skip=4), checked as a run config checks it.
+            if (GenericEnvOptions.FrameSkipProblem(EnvOptions) is string why) throw new ArgumentException($"--option {GenericEnvOptions.FrameSkip}: {why}");
         }
     }
 
@@ -132,13 +130,6 @@ public static class EnvWorkersBench
         return s with { EnvOptions = options };
     }
 
-    private static Dictionary<string, string> WithFrameSkip(Settings s)
-    {
-        var o = new Dictionary<string, string>(s.EnvOptions);
-        if (s.FrameSkip > 0) o["frame_skip"] = s.FrameSkip.ToString(CultureInfo.InvariantCulture);
-        return o;
-    }
-
     public static async Task<int> RunAsync(Settings settings, RemoteEnvOptions poolOptions, TextWriter output, CancellationToken ct)
     {
         settings = WithStandInCost(settings, output);
@@ -148,7 +139,7 @@ public static class EnvWorkersBench
         using var local = new InProcess(settings, workers);
         var remote = new Remote(pool);
         string where = poolOptions.IsRemote ? $"{workers} remote servers" : $"{workers} local servers";
-        output.WriteLine($"rl bench env --workers {workers} --envs-per-worker {settings.EnvsPerWorker}: env {settings.EnvId}, frame skip {Math.Max(1, settings.FrameSkip)}, " +
+        output.WriteLine($"rl bench env --workers {workers} --envs-per-worker {settings.EnvsPerWorker}: env {settings.EnvId}, frame skip {settings.EnvOptions.GetValueOrDefault(GenericEnvOptions.FrameSkip, "1")}, " +
                          $"{settings.Repeats} × {settings.Duration.TotalSeconds:F0} s each, interleaved; {Environment.ProcessorCount} cores, load average {LoadAverage()} " +
                          "(other processes competing for the cores skew both figures, and not alike).");
         local.Measure(settings.Warmup, ct);
@@ -226,7 +217,7 @@ public static class EnvWorkersBench
         public InProcess(Settings s, int workers)
         {
             var registry = EnvCatalog.Create(allowTestEnvs: s.EnvId == EnvCatalog.FaultEnvId);
-            var options = WithFrameSkip(s);
+            var options = s.EnvOptions;
             _envs = Enumerable.Range(0, workers).Select(_ => new SyncVectorEnv(Enumerable.Range(0, s.EnvsPerWorker).Select(_ => registry.Create(s.EnvId, options, "--option")).ToArray())).ToArray();
             var spec = _envs[0].Spec;
             _results = _envs.Select(e => new VectorStepResult(e.NumEnvs, spec.ObservationSize)).ToArray();

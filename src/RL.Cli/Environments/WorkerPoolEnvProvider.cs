@@ -36,7 +36,6 @@ public sealed class WorkerPoolEnvProvider : IEnvGroupProvider
         {
             EnvId = request.EnvId,
             EnvOptions = request.Options,
-            FrameSkip = 0,
             EnvsPerServer = request.EnvsPerGroup,
             LocalServers = request.Groups,
             Endpoints = _remote ? EnvEndpoint.ParseList(string.Join(",", request.Endpoints)) : Array.Empty<EnvEndpoint>(),
