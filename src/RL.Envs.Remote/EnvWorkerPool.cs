@@ -41,7 +41,10 @@ public sealed class EnvWorkerPool : IDisposable, IAsyncDisposable
 
     public EnvSpec Spec { get; private set; } = null!;
 
-    /// <summary>One vector env per server: run one sampler loop on each.</summary>
+    /// <summary>Envs in batch <paramref name="b"/> of <paramref name="batches"/> on a server with <paramref name="envs"/> envs: as even as possible, the first ones larger.</summary>
+    public static int BatchSize(int envs, int batches, int b) => envs / batches + (b < envs % batches ? 1 : 0);
+
+    /// <summary>One vector env per batch (BatchesPerServer per server, in server order): run one sampler loop on each.</summary>
     public IReadOnlyList<RemoteVectorEnv> Groups => _groups;
 
     public EnvFleetStats Stats { get; }
@@ -145,7 +148,10 @@ public sealed class EnvWorkerPool : IDisposable, IAsyncDisposable
                 throw new EnvFleetFailedException($"{c.Name} serves '{s.Id}' ({s.ObservationSize} obs, {s.ActionSize} actions, {s.Simulator} {s.SimulatorVersion}) unlike {_slots[0].Name} ({spec.ObservationSize}, {spec.ActionSize}, {spec.Simulator} {spec.SimulatorVersion}).");
         }
         Spec = spec!;
-        foreach (var slot in _slots) _groups.Add(new RemoteVectorEnv(this, slot, slot.Index, Spec, Options.EnvsPerServer));
+        int batches = Options.BatchesPerServer;
+        foreach (var slot in _slots)
+            for (int b = 0; b < batches; b++)
+                _groups.Add(new RemoteVectorEnv(this, slot, slot.Index * batches + b, Spec, BatchSize(Options.EnvsPerServer, batches, b)));
 
         // Sampler threads block on gRPC completions that need thread-pool threads; with few cores the pool would
         // otherwise add threads at its slow injection rate and steps would stall behind it.

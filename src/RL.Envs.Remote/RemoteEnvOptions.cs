@@ -9,8 +9,15 @@ public sealed record RemoteEnvOptions
     public required string EnvId { get; init; }
     public IReadOnlyDictionary<string, string> EnvOptions { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Envs in each server's batch (one group per server). 16-32+ keep transport a few % of wall time.</summary>
+    /// <summary>Envs on each server, over its <see cref="BatchesPerServer"/> batches. 16-32+ keep transport a few % of wall time.</summary>
     public int EnvsPerServer { get; init; } = 16;
+
+    /// <summary>
+    /// Batches each server's envs are split into, each its own group with its own stream (envs in order: batch 0
+    /// takes the first ones). With 2, one batch's step is in flight while the sampler handles the other's reply, so
+    /// neither the server nor the sampler waits on a round trip (issue 16); 1 is lock-step per server.
+    /// </summary>
+    public int BatchesPerServer { get; init; } = 1;
 
     /// <summary>Local servers to start as child processes, when <see cref="Endpoints"/> is empty.</summary>
     public int LocalServers { get; init; } = 2;
@@ -55,6 +62,8 @@ public sealed record RemoteEnvOptions
     {
         if (string.IsNullOrWhiteSpace(EnvId)) throw new ArgumentException("env id is empty.");
         if (EnvsPerServer < 1) throw new ArgumentException($"envs per server = {EnvsPerServer} must be at least 1.");
+        if (BatchesPerServer < 1 || BatchesPerServer > EnvsPerServer)
+            throw new ArgumentException($"batches per server = {BatchesPerServer} must be between 1 and the envs per server ({EnvsPerServer}).");
         if (!IsRemote && LocalServers < 1) throw new ArgumentException($"local servers = {LocalServers} must be at least 1 (or give --env-endpoints).");
         if (ServerThreads < 0) throw new ArgumentException($"server threads = {ServerThreads} must be ≥ 0.");
         Restarts.Validate();

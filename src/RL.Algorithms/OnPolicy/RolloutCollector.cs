@@ -41,6 +41,9 @@ internal sealed class RolloutCollector : IDisposable
 
     public int Envs { get; }
 
+    /// <summary>Step each group as soon as it is acted on (default), or all groups in lock-step (kept to test that both give the same rollout).</summary>
+    internal static bool Pipelined { get; set; } = true;
+
     /// <summary>
     /// Reads every group's current observations through the trainer's transform, after a reset or a restore. When the
     /// groups were not restored with this collector's file, the runners' episode sums start again.
@@ -61,18 +64,45 @@ internal sealed class RolloutCollector : IDisposable
         float[] logStd = _model.LogStdRow();
         var stepped = new bool[_groups.Count];
         var tasks = new Task[_groups.Count];
-        for (int t = 0; t < rollout.Steps; t++)
+        Task StepGroup(int j) => Task.Run(() => stepped[j] = _groups[j].Runner.Step(_groups[j].EnvActions));
+        if (Pipelined)
         {
-            // Ctrl-C mid-rollout: the partial rollout is dropped; the envs stay where they are for the final checkpoint.
-            if (_session.StopRequested) return false;
-            foreach (var g in _groups) Act(g, rollout, t, logStd);
+            // Each group steps while the policy handles the others: group j's step t+1 is sent as soon as its step t
+            // is stored and acted on, so with several groups per server (env.batches_per_server) neither the server
+            // nor this loop waits on a round trip (issue 16). Groups are stored and acted on in the same order as in
+            // lock-step, with the same RNG streams and a policy fixed for the rollout, so every env's transitions are
+            // the same as lock-step's (RolloutPipelineTests).
             for (int j = 0; j < _groups.Count; j++)
             {
-                int index = j;
-                tasks[j] = Task.Run(() => stepped[index] = _groups[index].Runner.Step(_groups[index].EnvActions));
+                Act(_groups[j], rollout, 0, logStd);
+                tasks[j] = StepGroup(j);
             }
-            Task.WaitAll(tasks);
-            for (int j = 0; j < _groups.Count; j++) Store(_groups[j], rollout, t, stepped[j]);
+            for (int t = 0; t < rollout.Steps; t++)
+            {
+                bool stop = _session.StopRequested;
+                for (int j = 0; j < _groups.Count; j++)
+                {
+                    tasks[j].GetAwaiter().GetResult();
+                    Store(_groups[j], rollout, t, stepped[j]);
+                    if (stop || t + 1 == rollout.Steps) continue;
+                    Act(_groups[j], rollout, t + 1, logStd);
+                    tasks[j] = StepGroup(j);
+                }
+                // Ctrl-C mid-rollout: the steps in flight are stored, the partial rollout dropped.
+                if (stop) return false;
+            }
+        }
+        else
+        {
+            for (int t = 0; t < rollout.Steps; t++)
+            {
+                // Ctrl-C mid-rollout: the partial rollout is dropped; the envs stay where they are for the final checkpoint.
+                if (_session.StopRequested) return false;
+                foreach (var g in _groups) Act(g, rollout, t, logStd);
+                for (int j = 0; j < _groups.Count; j++) tasks[j] = StepGroup(j);
+                Task.WaitAll(tasks);
+                for (int j = 0; j < _groups.Count; j++) Store(_groups[j], rollout, t, stepped[j]);
+            }
         }
         foreach (var g in _groups)
         {

@@ -43,6 +43,7 @@ public static class ResumeOverrides
         ("env.options", "env options change the env spec (observations, actions, rewards) the checkpoint was trained on"),
         ("env.groups", "the checkpoint holds one sampler and one env state per env group"),
         ("env.envs_per_group", "the checkpoint holds the state of every env of every group"),
+        ("env.batches_per_server", "the checkpoint holds one sampler per env group, and each batch is a group"),
         ("env", "it changes the env the checkpoint was trained on"),
         ("algorithm", "the checkpoint was written by the run's algorithm"),
         ("seed", "every random stream of the run is derived from it, and the streams' states are in the checkpoint"),

@@ -24,6 +24,11 @@ public sealed record EnvConfig : IValidatedConfig
     [ConfigRange(1, 4096)]
     public int EnvsPerGroup { get; init; } = 1;
 
+    [ConfigDoc("Batches each env server's envs are split into (backend local or remote), each with its own stream and its own sampler: with 2, one batch steps on the server while its sampler handles the other's reply and acts, so neither the server nor the sampler waits on a round trip. The groups then number groups × batches_per_server, of envs_per_group / batches_per_server envs each.",
+        Unit = "batches per server", Source = "ours (issue 16): 1 is one lock-step batch per server")]
+    [ConfigRange(1, 64)]
+    public int BatchesPerServer { get; init; } = 1;
+
     [ConfigDoc("host:port of each remote env server (backend remote only).",
         Unit = "-", Source = "ours: none until backend is remote")]
     public string[] Endpoints { get; init; } = Array.Empty<string>();
@@ -41,6 +46,10 @@ public sealed record EnvConfig : IValidatedConfig
         if (Id.Length == 0) error("id", "needs an env id.");
         if (Backend == "remote" && Endpoints.Length == 0) error("endpoints", "backend remote needs at least one host:port endpoint.");
         if (GenericEnvOptions.FrameSkipProblem(Options) is string why) error("options." + GenericEnvOptions.FrameSkip, why);
+        if (BatchesPerServer > 1 && Backend == "in_process")
+            error("batches_per_server", $"{BatchesPerServer} needs env servers (backend local or remote): in-process groups have no round trip to overlap.");
+        if (BatchesPerServer > EnvsPerGroup)
+            error("batches_per_server", $"{BatchesPerServer} is more than envs_per_group ({EnvsPerGroup}): every batch needs at least one env.");
     }
 }
 

@@ -204,7 +204,7 @@ public sealed class TrainingSession : IDisposable
         EnvGroupSet envs;
         try
         {
-            envs = OpenEnvs(provider, config, config.Env.Options, config.Env.Groups, config.Env.EnvsPerGroup, "env.options");
+            envs = OpenEnvs(provider, config, config.Env.Options, config.Env.Groups, config.Env.EnvsPerGroup, "env.options", config.Env.BatchesPerServer);
         }
         catch
         {
@@ -270,7 +270,7 @@ public sealed class TrainingSession : IDisposable
         }
     }
 
-    private static EnvGroupSet OpenEnvs(IEnvGroupProvider provider, RunConfig config, IReadOnlyDictionary<string, string> options, int groups, int envsPerGroup, string optionsKey)
+    private static EnvGroupSet OpenEnvs(IEnvGroupProvider provider, RunConfig config, IReadOnlyDictionary<string, string> options, int groups, int envsPerGroup, string optionsKey, int batchesPerServer = 1)
     {
         try
         {
@@ -281,6 +281,7 @@ public sealed class TrainingSession : IDisposable
                 OptionsSource = $"config {optionsKey}",
                 Groups = groups,
                 EnvsPerGroup = envsPerGroup,
+                BatchesPerServer = batchesPerServer,
                 Endpoints = config.Env.Endpoints,
                 ParallelWithinGroup = config.Env.ParallelWithinGroup,
                 Seed = SeedSequence.Derive((ulong)config.Seed, $"env-source-{optionsKey}"),

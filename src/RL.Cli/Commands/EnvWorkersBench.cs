@@ -22,6 +22,7 @@ public static class EnvWorkersBench
     {
         private readonly Option<int?> _workers = new("--workers") { Description = "Env server processes, one sampler thread each; compared with as many in-process threads (the gRPC benchmark)." };
         private readonly Option<int> _envsPerWorker = new("--envs-per-worker") { Description = "With --workers: envs per server (and per in-process thread), stepped as one batch.", DefaultValueFactory = _ => 16 };
+        private readonly Option<int> _batches = new("--batches-per-server") { Description = "With --workers: batches each server's envs are split into, one sampler thread each, so one batch steps while the other's reply is handled (env.batches_per_server); 1 is lock-step.", DefaultValueFactory = _ => 2 };
         private readonly Option<string?> _env = new("--env") { Description = "Env id (default: L2R). Without --workers an env other than L2R is timed in process on one thread (e.g. --env Hopper)." };
         private readonly Option<string[]> _options = new("--option") { Description = "With --workers: env option key=value (repeatable), e.g. --option difficulty=2." };
         private readonly Option<double> _seconds = new("--seconds") { Description = "With --workers: length of each measurement.", DefaultValueFactory = _ => 3 };
@@ -31,7 +32,7 @@ public static class EnvWorkersBench
 
         public CommandOptions(Command command)
         {
-            foreach (var o in new Option[] { _workers, _envsPerWorker, _env, _options, _seconds, _repeats, _warmup }) command.Options.Add(o);
+            foreach (var o in new Option[] { _workers, _envsPerWorker, _batches, _env, _options, _seconds, _repeats, _warmup }) command.Options.Add(o);
             _pool.AddTo(command, withServerCount: false);
         }
 
@@ -50,6 +51,7 @@ public static class EnvWorkersBench
                     EnvOptions = EnvWorkerOptions.ParseEnvOptions(parse.GetValue(_options)),
                     Workers = parse.GetValue(_workers) ?? 1,
                     EnvsPerWorker = parse.GetValue(_envsPerWorker),
+                    BatchesPerServer = parse.GetValue(_batches),
                     Duration = TimeSpan.FromSeconds(parse.GetValue(_seconds)),
                     Repeats = parse.GetValue(_repeats),
                     Warmup = TimeSpan.FromSeconds(parse.GetValue(_warmup)),
@@ -89,6 +91,7 @@ public static class EnvWorkersBench
         public Dictionary<string, string> EnvOptions { get; init; } = new();
         public int Workers { get; init; } = 1;
         public int EnvsPerWorker { get; init; } = 16;
+        public int BatchesPerServer { get; init; } = 2;
         public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(3);
         public int Repeats { get; init; } = 5;
         public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(1);
@@ -97,6 +100,8 @@ public static class EnvWorkersBench
         {
             if (Workers < 1) throw new ArgumentException($"--workers {Workers} must be at least 1.");
             if (EnvsPerWorker < 1) throw new ArgumentException($"--envs-per-worker {EnvsPerWorker} must be at least 1.");
+            if (BatchesPerServer < 1 || BatchesPerServer > EnvsPerWorker)
+                throw new ArgumentException($"--batches-per-server {BatchesPerServer} must be between 1 and --envs-per-worker ({EnvsPerWorker}).");
             if (Duration <= TimeSpan.Zero) throw new ArgumentException("--seconds must be positive.");
             if (Repeats < 1) throw new ArgumentException($"--repeats {Repeats} must be at least 1.");
             // Frame skip is an env option like any other (--option frame_skip=4), checked as a run config checks it.
@@ -133,13 +138,13 @@ public static class EnvWorkersBench
     public static async Task<int> RunAsync(Settings settings, RemoteEnvOptions poolOptions, TextWriter output, CancellationToken ct)
     {
         settings = WithStandInCost(settings, output);
-        poolOptions = poolOptions with { EnvOptions = settings.EnvOptions, ServerThreads = poolOptions.IsRemote ? 0 : 1 };
+        poolOptions = poolOptions with { EnvOptions = settings.EnvOptions, ServerThreads = poolOptions.IsRemote ? 0 : 1, BatchesPerServer = settings.BatchesPerServer };
         await using var pool = await EnvWorkerPool.StartAsync(poolOptions, ct);
-        int workers = pool.Groups.Count;
+        int workers = pool.Groups.Count / settings.BatchesPerServer;
         using var local = new InProcess(settings, workers);
         var remote = new Remote(pool);
         string where = poolOptions.IsRemote ? $"{workers} remote servers" : $"{workers} local servers";
-        output.WriteLine($"rl bench env --workers {workers} --envs-per-worker {settings.EnvsPerWorker}: env {settings.EnvId}, frame skip {settings.EnvOptions.GetValueOrDefault(GenericEnvOptions.FrameSkip, "1")}, " +
+        output.WriteLine($"rl bench env --workers {workers} --envs-per-worker {settings.EnvsPerWorker} --batches-per-server {settings.BatchesPerServer}: env {settings.EnvId}, frame skip {settings.EnvOptions.GetValueOrDefault(GenericEnvOptions.FrameSkip, "1")}, " +
                          $"{settings.Repeats} × {settings.Duration.TotalSeconds:F0} s each, interleaved; {Environment.ProcessorCount} cores, load average {LoadAverage()} " +
                          "(other processes competing for the cores skew both figures, and not alike).");
         local.Measure(settings.Warmup, ct);

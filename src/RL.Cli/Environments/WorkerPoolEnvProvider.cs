@@ -37,6 +37,7 @@ public sealed class WorkerPoolEnvProvider : IEnvGroupProvider
             EnvId = request.EnvId,
             EnvOptions = request.Options,
             EnvsPerServer = request.EnvsPerGroup,
+            BatchesPerServer = request.BatchesPerServer,
             LocalServers = request.Groups,
             Endpoints = _remote ? EnvEndpoint.ParseList(string.Join(",", request.Endpoints)) : Array.Empty<EnvEndpoint>(),
             MasterSeed = request.Seed,

@@ -19,6 +19,12 @@ public sealed record EnvGroupRequest
     public int Groups { get; init; } = 1;
     public int EnvsPerGroup { get; init; } = 1;
 
+    /// <summary>
+    /// Env server sources: split each server's <see cref="EnvsPerGroup"/> envs into this many batches, each its own
+    /// group (so <see cref="Groups"/> × this groups come back, envs in server order). In-process sources take 1.
+    /// </summary>
+    public int BatchesPerServer { get; init; } = 1;
+
     /// <summary>Remote env servers (host:port) when the source connects to existing servers.</summary>
     public IReadOnlyList<string> Endpoints { get; init; } = Array.Empty<string>();
 
