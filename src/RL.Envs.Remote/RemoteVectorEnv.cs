@@ -80,6 +80,12 @@ public sealed class RemoteVectorEnv : IVectorEnv
     /// <summary>Seconds the server spent stepping, summed over this group's steps (the rest of the latency is transport).</summary>
     public double ServerStepSeconds { get; private set; }
 
+    /// <summary>
+    /// Seconds this client spent copying actions into requests and replies out into step results, summed over the
+    /// group's steps (part of the round trip that is neither the server's stepping nor the wire; issue 16).
+    /// </summary>
+    public double ClientCopySeconds { get; private set; }
+
     /// <summary>The process id of the local server this group is on, if it is local.</summary>
     public int? ServerProcessId => _connection?.ProcessId ?? _slot.Current?.ProcessId;
 
@@ -239,7 +245,9 @@ public sealed class RemoteVectorEnv : IVectorEnv
             _call ??= connection.Client.Step(connection.Headers);
             _request.BatchId = _batchId;
             _request.Seq = ++_seq;
+            long copy = Stopwatch.GetTimestamp();
             _request.Actions.SetFrom(_actions);
+            ClientCopySeconds += Stopwatch.GetElapsedTime(copy).TotalSeconds;
             _stepTimer.CancelAfter(_stepDeadline);
             await _call.RequestStream.WriteAsync(_request, _stepTimer.Token).ConfigureAwait(false);
             if (!await _call.ResponseStream.MoveNext(_stepTimer.Token).ConfigureAwait(false))
@@ -266,7 +274,9 @@ public sealed class RemoteVectorEnv : IVectorEnv
         _latency.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
         UpdateDeadline();
         ServerStepSeconds += reply.StepSeconds;
+        long filled = Stopwatch.GetTimestamp();
         string? broken = Fill(reply, result);
+        ClientCopySeconds += Stopwatch.GetElapsedTime(filled).TotalSeconds;
         if (broken is not null) throw await LoseAsync(connection, false, $"broken step reply: {broken}", null).ConfigureAwait(false);
     }
 

@@ -153,12 +153,14 @@ public static class EnvWorkersBench
         output.WriteLine($"{"repeat",6}  {$"in-process ({workers} threads)",24}  {$"gRPC ({where})",26}  {"ratio",6}  {"p50",8}  {"p99",8}  {"server",8}  {"alloc/req",9}");
         var rows = new List<(double Local, double Grpc, double P50, double P99, double Server, double Alloc)>();
         var stepCosts = new List<(double Local, double Served)>();
+        var breakdowns = new List<RequestBreakdown>();
         for (int r = 1; r <= settings.Repeats; r++)
         {
             double l = local.Measure(settings.Duration, ct);
             var g = remote.Measure(settings.Duration, ct);
             rows.Add((l, g.StepsPerSecond, g.P50, g.P99, g.ServerShare, g.AllocatedPerRequest));
             stepCosts.Add((local.LastMicrosecondsPerStep, remote.LastServerMicrosecondsPerStep));
+            breakdowns.Add(remote.LastBreakdown);
             output.WriteLine($"{r,6}  {l,18:N0} st/s  {g.StepsPerSecond,20:N0} st/s  {g.StepsPerSecond / l,6:F2}  {Ms(g.P50),8}  {Ms(g.P99),8}  {g.ServerShare,7:P0}  {g.AllocatedPerRequest,7:N0} B");
         }
         double ml = Median(rows.Select(x => x.Local)), mg = Median(rows.Select(x => x.Grpc));
@@ -168,8 +170,33 @@ public static class EnvWorkersBench
                          "server: share of the round trip the server spent stepping; alloc/req: client-side managed allocation per request.");
         output.WriteLine($"Wall time per env step on one thread (median): {Median(stepCosts.Select(c => c.Local)):F1} µs in process, {Median(stepCosts.Select(c => c.Served)):F1} µs inside the servers " +
                          "(both include waiting for a core when the machine is busy).");
+        double M(Func<RequestBreakdown, double> f) => Median(breakdowns.Select(f)) * 1e6;
+        double batch = settings.EnvsPerWorker / (double)settings.BatchesPerServer;
+        output.WriteLine($"Where a request of {batch:0.#} envs goes (medians, µs per request): round trip {M(b => b.RoundTrip):F0} = server stepping {M(b => b.ServerStepping):F0} " +
+                         $"+ client copies {M(b => b.ClientCopy):F0} + transport and queueing {M(b => b.RoundTrip - b.ServerStepping - b.ClientCopy):F0}. " +
+                         $"CPU per request: servers {M(b => b.ServerCpu):F0} (so {M(b => b.ServerCpu - b.ServerStepping):F0} besides stepping), client {M(b => b.ClientCpu):F0}; " +
+                         $"in process the same {batch:0.#} env steps take {Median(stepCosts.Select(c => c.Local)) * batch:F0}.");
         output.WriteLine($"load average at the end: {LoadAverage()}; {pool.Stats}");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Seconds per request: client round trip, the server's stepping, the client's copies, and the CPU the servers and the client used.</summary>
+    public readonly record struct RequestBreakdown(double RoundTrip, double ServerStepping, double ClientCopy, double ServerCpu, double ClientCpu);
+
+    /// <summary>User + system CPU seconds of process <paramref name="pid"/> (Linux /proc; NaN elsewhere or when it is gone).</summary>
+    private static double CpuSeconds(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            // Fields after the command name (which may contain spaces) in parentheses: utime and stime are 14 and 15.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return double.NaN;
+        }
     }
 
     /// <summary>The 1-minute load average (Linux), so a reader can tell a quiet machine from a busy one.</summary>
@@ -271,6 +298,9 @@ public static class EnvWorkersBench
         /// <summary>Server-side stepping time per env step in the last measurement (no transport), µs.</summary>
         public double LastServerMicrosecondsPerStep { get; private set; }
 
+        /// <summary>Where the last measurement's requests spent their time, per request (seconds).</summary>
+        public RequestBreakdown LastBreakdown { get; private set; }
+
         public Remote(EnvWorkerPool pool)
         {
             _pool = pool;
@@ -292,6 +322,10 @@ public static class EnvWorkersBench
             var requests = new int[groups.Count];
             var elapsed = new double[groups.Count];
             double serverBefore = groups.Sum(g => g.ServerStepSeconds);
+            double copyBefore = groups.Sum(g => g.ClientCopySeconds);
+            var pids = _pool.ServerProcessIds;
+            double serverCpuBefore = pids.Sum(CpuSeconds);
+            var clientCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             long allocatedBefore = GC.GetTotalAllocatedBytes(false);
             OnThreads(groups.Count, w =>
             {
@@ -321,6 +355,11 @@ public static class EnvWorkersBench
             var all = _latencies.SelectMany((l, w) => l.Take(Math.Min(requests[w], l.Length))).OrderBy(x => x).ToArray();
             double Percentile(double q) => all.Length == 0 ? double.NaN : all[Math.Clamp((int)Math.Ceiling(q * all.Length) - 1, 0, all.Length - 1)];
             double server = groups.Sum(g => g.ServerStepSeconds) - serverBefore;
+            double perRequest = 1.0 / Math.Max(1, requests.Sum());
+            // Server CPU only when the same servers ran the whole measurement (a replaced one restarts its count).
+            double serverCpu = _pool.ServerProcessIds.SequenceEqual(pids) ? pids.Sum(CpuSeconds) - serverCpuBefore : double.NaN;
+            LastBreakdown = new RequestBreakdown(all.Sum() * perRequest, server * perRequest, (groups.Sum(g => g.ClientCopySeconds) - copyBefore) * perRequest,
+                serverCpu * perRequest, (Process.GetCurrentProcess().TotalProcessorTime - clientCpuBefore).TotalSeconds * perRequest);
             LastServerMicrosecondsPerStep = server / Math.Max(1, steps.Sum()) * 1e6;
             return (steps.Sum() / elapsed.Max(), Percentile(0.5), Percentile(0.99), server / all.Sum(), allocated / (double)Math.Max(1, requests.Sum()));
         }
