@@ -24,7 +24,7 @@ public enum SimulationFault
 /// Substep loop (mujoco-notes.md pitfall 4): forward dynamics once at reset, then per substep forces → implicit solve →
 /// integrate → knee projection → forward, so body poses are current when a step returns. "Forward" and "integrate" are
 /// mj_step1 and mj_step2 with <see cref="RigidBodyEngine.MuJoCo"/>, or the planar algorithms of
-/// <see cref="PlanarDynamics"/> (the default, the same physics to rounding, 1.6× faster; issue 15). Each instance owns one mjData; the
+/// <see cref="PlanarDynamics"/> (the default: the same physics to rounding; issue 15). Each instance owns one mjData; the
 /// mjModel is shared read-only between instances on any thread.
 /// </summary>
 public sealed class FaithfulSimulator : IDisposable

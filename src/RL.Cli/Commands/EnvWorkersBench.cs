@@ -1,12 +1,15 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using RL.Cli.Benchmarks;
+using RL.Core.Networks;
 using RL.Envs;
 using RL.Envs.Random;
 using RL.Envs.Remote;
 using RL.Envs.Server;
 using RL.Envs.Server.Fakes;
 using RL.Envs.Vector;
+using TorchSharp;
 
 namespace RL.Cli.Commands;
 
@@ -23,6 +26,7 @@ public static class EnvWorkersBench
         private readonly Option<int?> _workers = new("--workers") { Description = "Env server processes, one sampler thread each; compared with as many in-process threads (the gRPC benchmark)." };
         private readonly Option<int> _envsPerWorker = new("--envs-per-worker") { Description = "With --workers: envs per server (and per in-process thread), stepped as one batch.", DefaultValueFactory = _ => 16 };
         private readonly Option<int> _batches = new("--batches-per-server") { Description = "With --workers: batches each server's envs are split into, one sampler thread each, so one batch steps while the other's reply is handled (env.batches_per_server); 1 is lock-step.", DefaultValueFactory = _ => 2 };
+        private readonly Option<string?> _policy = new("--policy") { Description = "With --workers: a DDPG run config whose ddpg.actor (fresh weights) acts on every batch on both sides, so the figures include inference." };
         private readonly Option<string?> _env = new("--env") { Description = "Env id (default: L2R). Without --workers an env other than L2R is timed in process on one thread (e.g. --env Hopper)." };
         private readonly Option<string[]> _options = new("--option") { Description = "With --workers: env option key=value (repeatable), e.g. --option difficulty=2." };
         private readonly Option<double> _seconds = new("--seconds") { Description = "With --workers: length of each measurement.", DefaultValueFactory = _ => 3 };
@@ -32,7 +36,7 @@ public static class EnvWorkersBench
 
         public CommandOptions(Command command)
         {
-            foreach (var o in new Option[] { _workers, _envsPerWorker, _batches, _env, _options, _seconds, _repeats, _warmup }) command.Options.Add(o);
+            foreach (var o in new Option[] { _workers, _envsPerWorker, _batches, _policy, _env, _options, _seconds, _repeats, _warmup }) command.Options.Add(o);
             _pool.AddTo(command, withServerCount: false);
         }
 
@@ -52,6 +56,7 @@ public static class EnvWorkersBench
                     Workers = parse.GetValue(_workers) ?? 1,
                     EnvsPerWorker = parse.GetValue(_envsPerWorker),
                     BatchesPerServer = parse.GetValue(_batches),
+                    Policy = LoadPolicy(parse.GetValue(_policy)),
                     Duration = TimeSpan.FromSeconds(parse.GetValue(_seconds)),
                     Repeats = parse.GetValue(_repeats),
                     Warmup = TimeSpan.FromSeconds(parse.GetValue(_warmup)),
@@ -92,6 +97,9 @@ public static class EnvWorkersBench
         public int Workers { get; init; } = 1;
         public int EnvsPerWorker { get; init; } = 16;
         public int BatchesPerServer { get; init; } = 2;
+
+        /// <summary>The actor that acts on every batch (--policy), or null for fixed random actions.</summary>
+        public ActorNetworkConfig? Policy { get; init; }
         public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(3);
         public int Repeats { get; init; } = 5;
         public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(1);
@@ -106,6 +114,25 @@ public static class EnvWorkersBench
             if (Repeats < 1) throw new ArgumentException($"--repeats {Repeats} must be at least 1.");
             // Frame skip is an env option like any other (--option frame_skip=4), checked as a run config checks it.
             if (GenericEnvOptions.FrameSkipProblem(EnvOptions) is string why) throw new ArgumentException($"--option {GenericEnvOptions.FrameSkip}: {why}");
+        }
+    }
+
+    /// <summary>The ddpg.actor of the run config at <paramref name="path"/>; a config error names the file and key.</summary>
+    private static ActorNetworkConfig? LoadPolicy(string? path)
+    {
+        if (path is null) return null;
+        try
+        {
+            var config = RL.Algorithms.Training.RunConfigLoader.Load(path, Array.Empty<string>());
+            if (config.Algorithm != RL.Algorithms.AlgorithmKind.Ddpg)
+                throw new ArgumentException($"--policy {path}: algorithm {RL.Core.Config.ConfigNaming.EnumName(config.Algorithm)}; the benchmark runs a DDPG actor (give a ddpg config).");
+            // Inference runs on the sampler threads, one torch thread each, as in training with torch_threads 1.
+            torch.set_num_threads(1);
+            return config.Ddpg.Actor;
+        }
+        catch (RL.Core.Config.ConfigException e)
+        {
+            throw new ArgumentException($"--policy {path}: {e.Message}", e);
         }
     }
 
@@ -142,7 +169,7 @@ public static class EnvWorkersBench
         await using var pool = await EnvWorkerPool.StartAsync(poolOptions, ct);
         int workers = pool.Groups.Count / settings.BatchesPerServer;
         using var local = new InProcess(settings, workers);
-        var remote = new Remote(pool);
+        using var remote = new Remote(pool, settings.Policy);
         string where = poolOptions.IsRemote ? $"{workers} remote servers" : $"{workers} local servers";
         output.WriteLine($"rl bench env --workers {workers} --envs-per-worker {settings.EnvsPerWorker} --batches-per-server {settings.BatchesPerServer}: env {settings.EnvId}, frame skip {settings.EnvOptions.GetValueOrDefault(GenericEnvOptions.FrameSkip, "1")}, " +
                          $"{settings.Repeats} × {settings.Duration.TotalSeconds:F0} s each, interleaved; {Environment.ProcessorCount} cores, load average {LoadAverage()} " +
@@ -175,13 +202,14 @@ public static class EnvWorkersBench
         output.WriteLine($"Where a request of {batch:0.#} envs goes (medians, µs per request): round trip {M(b => b.RoundTrip):F0} = server stepping {M(b => b.ServerStepping):F0} " +
                          $"+ client copies {M(b => b.ClientCopy):F0} + transport and queueing {M(b => b.RoundTrip - b.ServerStepping - b.ClientCopy):F0}. " +
                          $"CPU per request: servers {M(b => b.ServerCpu):F0} (so {M(b => b.ServerCpu - b.ServerStepping):F0} besides stepping), client {M(b => b.ClientCpu):F0}; " +
-                         $"in process the same {batch:0.#} env steps take {Median(stepCosts.Select(c => c.Local)) * batch:F0}.");
+                         $"in process the same {batch:0.#} env steps take {Median(stepCosts.Select(c => c.Local)) * batch:F0}" +
+                         (settings.Policy is null ? "." : $"; the policy's forward pass, outside the round trip: {M(b => b.Policy):F0} per request (client CPU includes it)."));
         output.WriteLine($"load average at the end: {LoadAverage()}; {pool.Stats}");
         return ExitCodes.Ok;
     }
 
-    /// <summary>Seconds per request: client round trip, the server's stepping, the client's copies, and the CPU the servers and the client used.</summary>
-    public readonly record struct RequestBreakdown(double RoundTrip, double ServerStepping, double ClientCopy, double ServerCpu, double ClientCpu);
+    /// <summary>Seconds per request: client round trip, the server's stepping, the client's copies, the CPU the servers and the client used, and the policy's forward pass (0 without --policy).</summary>
+    public readonly record struct RequestBreakdown(double RoundTrip, double ServerStepping, double ClientCopy, double ServerCpu, double ClientCpu, double Policy);
 
     /// <summary>User + system CPU seconds of process <paramref name="pid"/> (Linux /proc; NaN elsewhere or when it is gone).</summary>
     private static double CpuSeconds(int pid)
@@ -245,6 +273,7 @@ public static class EnvWorkersBench
         private readonly SyncVectorEnv[] _envs;
         private readonly VectorStepResult[] _results;
         private readonly float[][] _actions;
+        private readonly BenchPolicy[]? _policies;
 
         public InProcess(Settings s, int workers)
         {
@@ -254,6 +283,7 @@ public static class EnvWorkersBench
             var spec = _envs[0].Spec;
             _results = _envs.Select(e => new VectorStepResult(e.NumEnvs, spec.ObservationSize)).ToArray();
             _actions = _envs.Select((e, i) => Actions(spec, e.NumEnvs, i)).ToArray();
+            _policies = s.Policy is { } actor ? _envs.Select((_, w) => new BenchPolicy(actor, spec, _results[w].Observations, _actions[w])).ToArray() : null;
             for (int w = 0; w < workers; w++)
                 _envs[w].Reset(Enumerable.Range(0, s.EnvsPerWorker).Select(i => SeedSequence.DeriveEnvSeed(1, "bench", w * s.EnvsPerWorker + i)).ToArray(), new float[s.EnvsPerWorker * spec.ObservationSize]);
         }
@@ -267,6 +297,7 @@ public static class EnvWorkersBench
                 var watch = Stopwatch.StartNew();
                 while (watch.Elapsed < duration && !ct.IsCancellationRequested)
                 {
+                    _policies?[w].Act();
                     _envs[w].Step(_actions[w], _results[w]);
                     steps[w] += _envs[w].NumEnvs;
                 }
@@ -283,16 +314,18 @@ public static class EnvWorkersBench
         public void Dispose()
         {
             foreach (var e in _envs) e.Dispose();
+            foreach (var p in _policies ?? Array.Empty<BenchPolicy>()) p.Dispose();
         }
     }
 
     /// <summary>One sampler thread per group of the pool, stepping its server's batch in lock-step.</summary>
-    private sealed class Remote
+    private sealed class Remote : IDisposable
     {
         private readonly EnvWorkerPool _pool;
         private readonly VectorStepResult[] _results;
         private readonly float[][] _actions;
         private readonly double[][] _latencies;
+        private readonly BenchPolicy[]? _policies;
         private bool _reset;
 
         /// <summary>Server-side stepping time per env step in the last measurement (no transport), µs.</summary>
@@ -301,12 +334,18 @@ public static class EnvWorkersBench
         /// <summary>Where the last measurement's requests spent their time, per request (seconds).</summary>
         public RequestBreakdown LastBreakdown { get; private set; }
 
-        public Remote(EnvWorkerPool pool)
+        public Remote(EnvWorkerPool pool, ActorNetworkConfig? policy)
         {
             _pool = pool;
             _results = pool.Groups.Select(g => new VectorStepResult(g.NumEnvs, g.Spec.ObservationSize)).ToArray();
             _actions = pool.Groups.Select((g, i) => Actions(g.Spec, g.NumEnvs, i)).ToArray();
             _latencies = pool.Groups.Select(_ => new double[1 << 20]).ToArray();
+            _policies = policy is null ? null : pool.Groups.Select((g, i) => new BenchPolicy(policy, g.Spec, _results[i].Observations, _actions[i])).ToArray();
+        }
+
+        public void Dispose()
+        {
+            foreach (var p in _policies ?? Array.Empty<BenchPolicy>()) p.Dispose();
         }
 
         public (double StepsPerSecond, double P50, double P99, double ServerShare, double AllocatedPerRequest) Measure(TimeSpan duration, CancellationToken ct)
@@ -323,6 +362,7 @@ public static class EnvWorkersBench
             var elapsed = new double[groups.Count];
             double serverBefore = groups.Sum(g => g.ServerStepSeconds);
             double copyBefore = groups.Sum(g => g.ClientCopySeconds);
+            double policyBefore = _policies?.Sum(p => p.Seconds) ?? 0;
             var pids = _pool.ServerProcessIds;
             double serverCpuBefore = pids.Sum(CpuSeconds);
             var clientCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
@@ -334,6 +374,7 @@ public static class EnvWorkersBench
                 var watch = Stopwatch.StartNew();
                 while (watch.Elapsed < duration && !ct.IsCancellationRequested)
                 {
+                    _policies?[w].Act();
                     long t0 = Stopwatch.GetTimestamp();
                     try
                     {
@@ -359,7 +400,8 @@ public static class EnvWorkersBench
             // Server CPU only when the same servers ran the whole measurement (a replaced one restarts its count).
             double serverCpu = _pool.ServerProcessIds.SequenceEqual(pids) ? pids.Sum(CpuSeconds) - serverCpuBefore : double.NaN;
             LastBreakdown = new RequestBreakdown(all.Sum() * perRequest, server * perRequest, (groups.Sum(g => g.ClientCopySeconds) - copyBefore) * perRequest,
-                serverCpu * perRequest, (Process.GetCurrentProcess().TotalProcessorTime - clientCpuBefore).TotalSeconds * perRequest);
+                serverCpu * perRequest, (Process.GetCurrentProcess().TotalProcessorTime - clientCpuBefore).TotalSeconds * perRequest,
+                ((_policies?.Sum(p => p.Seconds) ?? 0) - policyBefore) * perRequest);
             LastServerMicrosecondsPerStep = server / Math.Max(1, steps.Sum()) * 1e6;
             return (steps.Sum() / elapsed.Max(), Percentile(0.5), Percentile(0.99), server / all.Sum(), allocated / (double)Math.Max(1, requests.Sum()));
         }
