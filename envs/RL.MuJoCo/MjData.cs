@@ -106,19 +106,10 @@ public sealed unsafe class MjData : IDisposable
     public void SolveM(double* x, double* y, int n) => Check(Native.rlmj_solve_m(Model.Handle, Handle, x, y, n), "mj_solveM");
 
     /// <summary>
-    /// Solves (M − h·D)·x = b for <paramref name="count"/> right-hand sides stored contiguously in <paramref name="rhs"/>
-    /// (overwritten), with M the mass matrix of the last step1/forward and D in MuJoCo's sparse inertia layout
-    /// (nM values at dof_Madr, each dof's row listing itself and its ancestors); A = M − h·D is factored with the
-    /// tree-sparse L'·D·L algorithm MuJoCo uses for M (no fill-in).
-    /// <paramref name="factor"/> (nM) receives the factor. Returns false when a pivot is not positive.
-    /// </summary>
-    public bool SolveShiftedMassSparse(double* damping, double h, double* factor, double* rhs, int count) =>
-        Native.rlmj_implicit_solve_sparse(Model.Handle, Handle, damping, h, factor, rhs, count) == 0;
-
-    /// <summary>
-    /// The pieces of <see cref="SolveShiftedMassSparse"/>: <paramref name="factor"/> (nM) ← the L'·D·L factor of
-    /// M − h·D (false when a pivot is not positive), so that (M − h·D)⁻¹ = L⁻¹·D⁻¹·L'⁻¹; the diagonal D sits at
-    /// dof_Madr. M is d->qM, whoever wrote it (mj_step1 or the caller).
+    /// <paramref name="factor"/> (nM) ← the L'·D·L factor of M − h·D (false when a pivot is not positive), with M the
+    /// mass matrix in d->qM (whoever wrote it: mj_step1 or the caller) and D in MuJoCo's sparse inertia layout (nM
+    /// values at dof_Madr, each dof's row listing itself and its ancestors); the tree-sparse algorithm MuJoCo uses for
+    /// M (no fill-in). Then (M − h·D)⁻¹ = L⁻¹·D⁻¹·L'⁻¹, the diagonal D at dof_Madr of the factor.
     /// </summary>
     public bool FactorShiftedMassSparse(double* damping, double h, double* factor) =>
         Native.rlmj_ltdl_factor(Model.Handle, Handle, damping, h, factor) == 0;

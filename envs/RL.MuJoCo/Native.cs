@@ -48,7 +48,6 @@ internal static unsafe partial class Native
     [LibraryImport(Shim)] internal static partial int rlmj_ltdl_factor(IntPtr m, IntPtr d, double* damping, double h, double* ld);
     [LibraryImport(Shim)] internal static partial void rlmj_ltdl_solve_upper(IntPtr m, double* ld, double* rhs, int count);
     [LibraryImport(Shim)] internal static partial void rlmj_ltdl_solve_lower(IntPtr m, double* ld, double* rhs, int count);
-    [LibraryImport(Shim)] internal static partial int rlmj_implicit_solve_sparse(IntPtr m, IntPtr d, double* damping, double h, double* ld, double* rhs, int count);
     [LibraryImport(Shim, StringMarshalling = StringMarshalling.Utf8)] internal static partial int rlmj_model_int(IntPtr m, string name);
     [LibraryImport(Shim, StringMarshalling = StringMarshalling.Utf8)] internal static partial IntPtr rlmj_model_ptr(IntPtr m, string name);
     [LibraryImport(Shim, StringMarshalling = StringMarshalling.Utf8)] internal static partial IntPtr rlmj_data_ptr(IntPtr d, string name);

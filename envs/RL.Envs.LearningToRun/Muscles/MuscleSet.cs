@@ -77,7 +77,7 @@ public sealed class MuscleSet
     // λ·dt of each muscle's fiber equation at its last substep; infinite after a reset (no prediction then).
     private readonly double[] _lastStiffness = Enumerable.Repeat(double.PositiveInfinity, Count).ToArray();
 
-    /// <summary>Forgets the fiber velocities of the last substep (after a state was set from outside), so Newton starts at l.</summary>
+    /// <summary>Forgets the fiber velocities of the last substeps (at a reset, or after a state was set from outside), so Newton starts at l.</summary>
     public void ClearPredictor()
     {
         Array.Clear(_lastVelocity);
@@ -91,10 +91,9 @@ public sealed class MuscleSet
     /// <summary>The 2017 initial state: activation 0.05, fiber length 0.1 m, no equilibration (osim-rl #133).</summary>
     public void Reset(ReadOnlySpan<double> strength)
     {
+        ClearPredictor();
         for (int i = 0; i < Count; i++)
         {
-            _lastVelocity[i] = _previousVelocity[i] = 0;
-            _lastStiffness[i] = double.PositiveInfinity;
             Activation[i] = Gait9dof18musc.InitialActivation;
             FiberLength[i] = Gait9dof18musc.InitialFiberLength;
             _muscles[i].MaxIsometricForce = _muscles[i].MaxIsometricForce0 * strength[i];

@@ -64,13 +64,12 @@ public sealed unsafe class PlanarDynamics
             _posX[b] = pos[3 * b]; _posY[b] = pos[3 * b + 1]; _posZ[b] = pos[3 * b + 2];
             _fixedAngle[b] = AngleAboutZ(quat + 4 * b, $"body {b}'s frame");
             (_fixedSin[b], _fixedCos[b]) = Math.SinCos(_fixedAngle[b]);
-            double principal = AngleAboutZ(iquat + 4 * b, $"body {b}'s inertia frame");
+            AngleAboutZ(iquat + 4 * b, $"body {b}'s inertia frame"); // checked for planarity only
             _mass[b] = mass[b];
             // A rotation of the principal axes about z leaves I_zz where it is.
             _izz[b] = inertia[3 * b + 2];
             // COM in the body frame, kept as x, y: its z offset moves no planar force.
             _comX[b] = ipos[3 * b]; _comY[b] = ipos[3 * b + 1];
-            _ = principal; // checked for planarity only
             _dofCount[b] = jntnum[b];
             _firstDof[b] = jntnum[b] > 0 ? jntDof[jntadr[b]] : -1;
         }
@@ -190,12 +189,12 @@ public sealed unsafe class PlanarDynamics
             double cx = x + c * _comX[b] - s * _comY[b], cy = y + s * _comX[b] + c * _comY[b];
             double hx = m * cx, hy = m * cy, io = _izz[b] + m * (cx * cx + cy * cy);
             _m[b] = m; _hx[b] = hx; _hy[b] = hy; _io[b] = io;
-            // Newton–Euler: f = I·a + v ×* (I·v), with I·v = (I_O ω − h_y vₓ + hₓ v_y, m vₓ − h_y ω, m v_y + hₓ ω).
-            double lw = io * vw - hy * vx + hx * vy, lx = m * vx - hy * vw, ly = m * vy + hx * vw;
+            // Newton–Euler: f = I·a + v ×* (I·v), with I·v = (I_O ω − h_y vₓ + hₓ v_y, m vₓ − h_y ω, m v_y + hₓ ω); v ×* f
+            // = (vₓ f_y − v_y fₓ, −ω f_y, ω fₓ) in the plane, so I·v's angular part drops out.
+            double lx = m * vx - hy * vw, ly = m * vy + hx * vw;
             _fw[b] = io * aw - hy * ax + hx * ay + (vx * ly - vy * lx);
             _fx[b] = m * ax - hy * aw - vw * ly;
             _fy[b] = m * ay + hx * aw + vw * lx;
-            _ = lw;
         }
         // Composites, leaves first: inertias (CRB) and forces (RNE's backward pass) of each subtree.
         for (int b = _nbody - 1; b >= 1; b--)

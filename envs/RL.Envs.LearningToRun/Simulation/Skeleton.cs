@@ -128,6 +128,7 @@ public sealed unsafe class Skeleton : IDisposable
     {
         if (_planar is null)
         {
+            WriteImplicitStepForce(h);
             _data.Step2();
             return;
         }
@@ -409,9 +410,9 @@ public sealed unsafe class Skeleton : IDisposable
 
     /// <summary>
     /// Solves the velocity-implicit step with the knees held on their splines,
-    /// (M − h·D) Δv = h·(f + J_cᵀ μ), J_c Δv = h·s''·q̇², keeps Δv for <see cref="Integrate"/> (the planar engine adds it
-    /// directly) and writes the qfrc_applied = M·Δv/h − f_passive + f_bias that makes MuJoCo's Euler step land on it
-    /// (its qacc = M⁻¹(qfrc_applied + passive − bias) is exactly Δv/h). D = ∂f/∂v gathers the stiff damping
+    /// (M − h·D) Δv = h·(f + J_cᵀ μ), J_c Δv = h·s''·q̇², and keeps Δv and μ for <see cref="Integrate"/> (the planar
+    /// engine adds Δv directly; for MuJoCo it writes the qfrc_applied = M·Δv/h − f_passive + f_bias that makes
+    /// MuJoCo's Euler step land on it, its qacc = M⁻¹(qfrc_applied + passive − bias) being exactly Δv/h). D = ∂f/∂v gathers the stiff damping
     /// of the model: Hunt–Crossley dissipation and friction (whose slope below the 0.1 m/s transition velocity
     /// is 8 N per (m/s) per newton of normal force) on the light feet, and ligament damping. Treated explicitly
     /// they bound the substep far below 1 ms (friction rate ~10⁴/s); treated implicitly (linearly implicit Euler)
@@ -466,7 +467,15 @@ public sealed unsafe class Skeleton : IDisposable
             _dv[j] = z;
         }
         _data.SolveFactorLower(_matrix, _dv, 1);
-        // M·Δv/h = f + Jᵀμ/h + D·Δv, so the force that makes MuJoCo's qacc equal Δv/h is qfrc + Jᵀμ/h + D·Δv.
+    }
+
+    /// <summary>
+    /// MuJoCo engine only: qfrc_applied such that mj_step2's Euler step lands on the implicit step's Δv. M·Δv/h =
+    /// f + Jᵀμ/h + D·Δv, so that force is qfrc + Jᵀμ/h + D·Δv (the planar engine adds Δv itself and skips this).
+    /// </summary>
+    private void WriteImplicitStepForce(double h)
+    {
+        const int n = Dofs;
         double invH = 1 / h;
         for (int r = 0; r < 4; r++)
         {

@@ -175,16 +175,6 @@ RLMJ_EXPORT void rlmj_ltdl_solve_lower(const mjModel* m, const mjtNum* ld, mjtNu
   }
 }
 
-// All of it: (M − h·D)·x = b for `count` contiguous right-hand sides (overwritten); ld receives the factor.
-RLMJ_EXPORT int rlmj_implicit_solve_sparse(const mjModel* m, const mjData* d, const mjtNum* damping, mjtNum h,
-                                           mjtNum* ld, mjtNum* rhs, int count) {
-  int rc = rlmj_ltdl_factor(m, d, damping, h, ld);
-  if (rc != 0) return rc;
-  rlmj_ltdl_solve_upper(m, ld, rhs, count);
-  rlmj_ltdl_solve_lower(m, ld, rhs, count);
-  return 0;
-}
-
 RLMJ_EXPORT int rlmj_full_m(const mjModel* m, mjData* d, mjtNum* dst) { GUARDED(mj_fullM(m, dst, d->qM)); return 0; }
 
 // Integer sizes of mjModel (nq, nv, nbody, ...) by name; -1 when the name is unknown.

@@ -168,23 +168,35 @@ internal sealed class DdpgSampler : IDisposable
         _normalizer.Refresh();
     }
 
-    /// <summary>Computes this step's actions: the actor (or the env's perturbed actor) plus action noise, clipped to the action space.</summary>
+    /// <summary>Computes this step's actions: uniform during an SB3-style warm-up, else the actor (or the env's perturbed actor) plus action noise, clipped to the action space.</summary>
     public void Act(long envSteps)
     {
         _session.Observations.Observe(_obs);
-        if (_config.WarmupActions == WarmupActions.Uniform && envSteps < _config.Warmup)
+        long clipped = _config.WarmupActions == WarmupActions.Uniform && envSteps < _config.Warmup
+            ? ActUniformly()
+            : ActWithActor(envSteps);
+        _session.Counters.Add(ref _session.Counters.ClippedActionElements, clipped);
+        _session.Counters.Add(ref _session.Counters.ActionElements, _actions.Length);
+        _stepsSinceSync++;
+    }
+
+    /// <summary>
+    /// SB3 acts uniformly at random until learning_starts (off_policy_algorithm.py, _sample_action); the draws come
+    /// from this sampler's seeded stream, so a run stays reproducible and resumes from its checkpoint. Nothing is clipped.
+    /// </summary>
+    private long ActUniformly()
+    {
+        for (int j = 0; j < _actions.Length; j++)
         {
-            // SB3 acts uniformly at random until learning_starts (off_policy_algorithm.py, _sample_action); the draws
-            // come from this sampler's seeded stream, so a run stays reproducible and resumes from its checkpoint.
-            for (int j = 0; j < _actions.Length; j++)
-            {
-                int k = j % _a;
-                _actions[j] = (float)_rng.Uniform(_space.Low[k], _space.High[k]);
-            }
-            _session.Counters.Add(ref _session.Counters.ActionElements, _actions.Length);
-            _stepsSinceSync++;
-            return;
+            int k = j % _a;
+            _actions[j] = (float)_rng.Uniform(_space.Low[k], _space.High[k]);
         }
+        return 0;
+    }
+
+    /// <summary>The actor (or the env's perturbed actor) plus action noise, clipped; returns the clipped elements.</summary>
+    private long ActWithActor(long envSteps)
+    {
         using (torch.no_grad())
         using (var scope = torch.NewDisposeScope())
         {
@@ -208,9 +220,7 @@ internal sealed class DdpgSampler : IDisposable
                 _actions[i * _a + k] = c;
             }
         }
-        _session.Counters.Add(ref _session.Counters.ClippedActionElements, clipped);
-        _session.Counters.Add(ref _session.Counters.ActionElements, _actions.Length);
-        _stepsSinceSync++;
+        return clipped;
     }
 
     // --- step and store ---

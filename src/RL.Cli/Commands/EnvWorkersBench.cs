@@ -219,6 +219,7 @@ public static class EnvWorkersBench
             string stat = File.ReadAllText($"/proc/{pid}/stat");
             // Fields after the command name (which may contain spaces) in parentheses: utime and stime are 14 and 15.
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            // In clock ticks of USER_HZ, which the Linux ABI fixes at 100 per second (proc(5)).
             return (double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
@@ -318,7 +319,7 @@ public static class EnvWorkersBench
         }
     }
 
-    /// <summary>One sampler thread per group of the pool, stepping its server's batch in lock-step.</summary>
+    /// <summary>One sampler thread per group of the pool (one per batch: B per server), each stepping its batch in lock-step.</summary>
     private sealed class Remote : IDisposable
     {
         private readonly EnvWorkerPool _pool;
