@@ -167,14 +167,7 @@ internal sealed class EnvBatch
         if (actions.Count != _actions.Length)
             throw Statuses.InvalidArgument($"StepRequest.actions has {actions.Count} values, expected {NumEnvs} envs × {_act} = {_actions.Length} (batch {Id}, env '{Spec.Id}').");
         actions.CopyTo(_actions, 0);
-        for (int i = 0; i < _actions.Length; i++)
-            if (!float.IsFinite(_actions[i]))
-                throw Statuses.InvalidArgument($"StepRequest.actions[{i}] is {_actions[i]} (env {i / _act}, action '{Spec.ActionNames[i % _act]}'): actions must be finite numbers.");
-
-        long start = Stopwatch.GetTimestamp();
-        try { _vec.Step(_actions, _result); }
-        catch (Exception e) { throw Broken("Step", e); }
-        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        double seconds = StepLoaded("StepRequest.actions");
 
         reply.Seq = request.Seq;
         reply.Observations.SetFrom(_result.Observations);
@@ -204,6 +197,38 @@ internal sealed class EnvBatch
             for (int k = 0; k < final.Length; k++) ending.FinalObservation.Add(final[k]);
             reply.Endings.Add(ending);
         }
+    }
+
+    /// <summary>
+    /// The step channel's step (StepFrames): validates and steps like <see cref="Step(StepRequest, StepReply)"/> and
+    /// returns the seconds spent stepping; the outcome is then in <see cref="Result"/>, read under the same lease.
+    /// </summary>
+    public double Step(ReadOnlySpan<float> actions)
+    {
+        if (actions.Length != _actions.Length)
+            throw Statuses.InvalidArgument($"the step request has {actions.Length} action values, expected {NumEnvs} envs × {_act} = {_actions.Length} (batch {Id}, env '{Spec.Id}').");
+        actions.CopyTo(_actions);
+        return StepLoaded("step request actions");
+    }
+
+    /// <summary>The outcome of the last step: valid until the next call on the batch.</summary>
+    public VectorStepResult Result => _result;
+
+    /// <summary>The seed of env <paramref name="env"/>'s current episode (the one its autoreset began), when known.</summary>
+    public long? EpisodeSeed(int env) => _vec.EpisodeSeed(env);
+
+    /// <summary>The random key a step channel connection must present for this batch (OpenReply.step_key).</summary>
+    public byte[] StepKey { get; } = System.Security.Cryptography.RandomNumberGenerator.GetBytes(RL.Envs.Remote.StepFrames.KeyBytes);
+
+    private double StepLoaded(string field)
+    {
+        for (int i = 0; i < _actions.Length; i++)
+            if (!float.IsFinite(_actions[i]))
+                throw Statuses.InvalidArgument($"{field}[{i}] is {_actions[i]} (env {i / _act}, action '{Spec.ActionNames[i % _act]}'): actions must be finite numbers.");
+        long start = Stopwatch.GetTimestamp();
+        try { _vec.Step(_actions, _result); }
+        catch (Exception e) { throw Broken("Step", e); }
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
     // Requests are validated before the envs run, so an exception from an env is the env's own failure and its

@@ -88,6 +88,7 @@ public sealed class EnvServerHost : IAsyncDisposable
         builder.Services.AddSingleton(new ServerToken(token));
         builder.Services.AddSingleton(registry ?? EnvCatalog.Create(options.Slot, options.AllowTestEnvs));
         builder.Services.AddSingleton<BatchStore>();
+        builder.Services.AddSingleton<StepSocketServer>();
         builder.Services.AddSingleton<Grpc.AspNetCore.Server.Model.IServiceMethodProvider<EnvServiceImpl>, StrictMethods>();
         builder.Services.AddGrpc(o =>
         {
@@ -115,7 +116,13 @@ public sealed class EnvServerHost : IAsyncDisposable
             throw ListenFailureException.From(e, options);
         }
         Volatile.Write(ref started, true);
-        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<BatchStore>().Dispose());
+        var steps = app.Services.GetRequiredService<StepSocketServer>();
+        if (options.StepSocket) steps.Start();
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            app.Services.GetRequiredService<BatchStore>().Dispose();
+            steps.Dispose();
+        });
         var bound = BoundEndpoint(app, options);
         return new EnvServerHost(app, Reachable(bound), bound);
     }

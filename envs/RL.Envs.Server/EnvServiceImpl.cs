@@ -17,13 +17,15 @@ internal sealed class EnvServiceImpl
     private readonly EnvRegistry _registry;
     private readonly BatchStore _store;
     private readonly ServerOptions _options;
+    private readonly StepSocketServer _steps;
     private readonly ILogger _log;
 
-    public EnvServiceImpl(EnvRegistry registry, BatchStore store, ServerOptions options, ILogger<EnvServiceImpl> log)
+    public EnvServiceImpl(EnvRegistry registry, BatchStore store, ServerOptions options, StepSocketServer steps, ILogger<EnvServiceImpl> log)
     {
         _registry = registry;
         _store = store;
         _options = options;
+        _steps = steps;
         _log = log;
     }
 
@@ -84,6 +86,11 @@ internal sealed class EnvServiceImpl
             batch = new EnvBatch(_store.NextId(), envs, parallel: _options.EffectiveThreads > 1 && n > 1, first.Effective.ToDictionary(), request.Client,
                 bytesPerEnv, _ => _store.Release(n, bytesPerEnv));
             var reply = new OpenReply { BatchId = batch.Id, Spec = spec.ToProto() };
+            if (_steps.Address is string address)
+            {
+                reply.StepSocket = address;
+                reply.StepKey = Google.Protobuf.ByteString.CopyFrom(batch.StepKey);
+            }
             foreach (var (k, v) in batch.EffectiveOptions) reply.EffectiveOptions[k] = v;
             using (batch.Enter("Open")) batch.Reset(request.Seeds, reply.Observations, "OpenRequest.seeds");
             if (!_store.Add(batch)) throw Statuses.Unavailable("Open: the env server is shutting down; open the batch on another server.");

@@ -14,6 +14,7 @@ public static class ServeCommand
         var host = new Option<string>("--host") { Description = "IP address to listen on (127.0.0.1; '*' for every interface, which needs a token).", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "TCP port; 0 picks a free one (printed on stdout).", DefaultValueFactory = _ => 50051 };
         var unixSocket = new Option<string?>("--unix-socket") { Description = "Listen on this Unix domain socket instead of TCP." };
+        var stepSocket = new Option<bool>("--step-socket") { Description = "Also serve steps on a Unix socket for clients on this machine (Linux; pools turn it on for the servers they start): a fraction of a gRPC step's CPU cost." };
         var tokenFile = new Option<string?>("--token-file") { Description = $"File holding the auth token clients must send (or set {ServerOptions.TokenVariable}). Required off loopback." };
         var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate: serve TLS (with --tls-key)." };
         var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key for --tls-cert." };
@@ -32,7 +33,7 @@ public static class ServeCommand
 
         var command = new Command(name, "Serve envs over gRPC (rl.env.v1) for local or remote trainers.")
         {
-            host, port, unixSocket, tokenFile, tlsCert, tlsKey, threads, maxEnvs, maxMemory, allowTestEnvs, maxMessage, idle, logLevel, managed, slot,
+            host, port, unixSocket, stepSocket, tokenFile, tlsCert, tlsKey, threads, maxEnvs, maxMemory, allowTestEnvs, maxMessage, idle, logLevel, managed, slot,
         };
         command.SetAction(parse =>
         {
@@ -41,6 +42,7 @@ public static class ServeCommand
                 Host = parse.GetValue(host)!,
                 Port = parse.GetValue(port),
                 UnixSocket = parse.GetValue(unixSocket),
+                StepSocket = parse.GetValue(stepSocket),
                 TokenFile = parse.GetValue(tokenFile),
                 TlsCertificateFile = parse.GetValue(tlsCert),
                 TlsKeyFile = parse.GetValue(tlsKey),

@@ -17,6 +17,13 @@ public sealed record ServerOptions
     /// <summary>Listen on this Unix domain socket instead of TCP.</summary>
     public string? UnixSocket { get; init; }
 
+    /// <summary>
+    /// Also serve Step on the local step channel (RL.Envs.Remote.StepFrames): a Unix socket in Linux's abstract
+    /// namespace that clients on this machine use instead of the Step stream. Pools turn it on for the servers they
+    /// start; it is ignored off Linux.
+    /// </summary>
+    public bool StepSocket { get; init; }
+
     /// <summary>The token itself (tests); otherwise read from <see cref="TokenFile"/> or <see cref="TokenVariable"/>.</summary>
     public string? Token { get; init; }
 

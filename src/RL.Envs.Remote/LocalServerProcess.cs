@@ -53,7 +53,7 @@ internal sealed class LocalServerProcess : IDisposable
             UseShellExecute = false,
         };
         foreach (string a in command.Arguments) info.ArgumentList.Add(a);
-        foreach (string a in new[] { "--host", "127.0.0.1", "--port", "0", "--managed", "--slot", slot.ToString(CultureInfo.InvariantCulture), "--threads", threads.ToString(CultureInfo.InvariantCulture) })
+        foreach (string a in new[] { "--host", "127.0.0.1", "--port", "0", "--managed", "--step-socket", "--slot", slot.ToString(CultureInfo.InvariantCulture), "--threads", threads.ToString(CultureInfo.InvariantCulture) })
             info.ArgumentList.Add(a);
         // The token goes through the environment, not the command line, where every local user could read it.
         info.Environment["RL_ENV_TOKEN"] = token;

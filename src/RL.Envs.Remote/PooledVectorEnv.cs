@@ -18,6 +18,7 @@ public sealed class PooledVectorEnv : IVectorEnv
     private readonly int[] _offsets;
     private readonly VectorStepResult[] _results;
     private readonly bool[] _down;
+    private readonly bool[] _stepped, _lostGroup;
     private readonly Task?[] _reopening;
     private readonly float[] _lastObservations;
     private readonly int _obs, _act;
@@ -34,6 +35,8 @@ public sealed class PooledVectorEnv : IVectorEnv
         NumEnvs = _groups.Sum(g => g.NumEnvs);
         _results = _groups.Select(g => new VectorStepResult(g.NumEnvs, _obs)).ToArray();
         _down = new bool[_groups.Length];
+        _stepped = new bool[_groups.Length];
+        _lostGroup = new bool[_groups.Length];
         _reopening = new Task?[_groups.Length];
         _lastObservations = new float[NumEnvs * _obs];
     }
@@ -96,7 +99,7 @@ public sealed class PooledVectorEnv : IVectorEnv
         // Every group's actions are checked before any is sent, so bad input leaves no step half done.
         for (int g = 0; g < _groups.Length; g++)
             if (!_down[g]) _groups[g].PrepareStep(actions.Slice(_offsets[g] * _act, _groups[g].NumEnvs * _act));
-        var steps = new Task?[_groups.Length];
+        // Every live group's request goes out before any reply is read, so the servers step at the same time.
         for (int g = 0; g < _groups.Length; g++)
         {
             if (_down[g])
@@ -105,29 +108,40 @@ public sealed class PooledVectorEnv : IVectorEnv
                 if (_reopening[g] is null && _groups[g].ServerReady) _reopening[g] = _groups[g].ResetAsync(Array.Empty<long>(), CancellationToken.None);
                 continue;
             }
-            steps[g] = _groups[g].StepPreparedAsync(_results[g]).AsTask();
+            _groups[g].SendPrepared(_results[g]);
         }
-        foreach (var t in steps)
+        var stepped = _stepped;
+        var lostGroup = _lostGroup;
+        Array.Clear(stepped);
+        Array.Clear(lostGroup);
+        Exception? other = null;
+        for (int g = 0; g < _groups.Length; g++)
         {
-            if (t is null) continue;
-            try { t.Wait(); } catch (AggregateException) { }
+            if (_down[g]) continue;
+            // Every reply is collected (or its loss handled) before an unexpected error propagates.
+            try
+            {
+                _groups[g].CompleteStep();
+                stepped[g] = true;
+            }
+            catch (EnvWorkerLostException) { lostGroup[g] = true; }
+            catch (Exception e) { other ??= e; }
         }
+        if (other is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(other);
 
         result.Clear();
         for (int g = 0; g < _groups.Length; g++)
         {
             int offset = _offsets[g], n = _groups[g].NumEnvs;
             var rows = _lastObservations.AsSpan(offset * _obs, n * _obs);
-            if (steps[g] is { } step)
+            if (stepped[g])
             {
-                if (step.IsCompletedSuccessfully)
-                {
-                    Merge(_results[g], offset, result);
-                    _results[g].Observations.CopyTo(rows);
-                    continue;
-                }
-                var error = step.Exception!.InnerException!;
-                if (error is not EnvWorkerLostException) throw error;
+                Merge(_results[g], offset, result);
+                _results[g].Observations.CopyTo(rows);
+                continue;
+            }
+            if (lostGroup[g])
+            {
                 _down[g] = true;
                 foreach (var lost in _groups[g].LostEpisodes) result.Episodes.Add(lost with { EnvIndex = lost.EnvIndex + offset });
                 MarkDropped(offset, n, result, rows);

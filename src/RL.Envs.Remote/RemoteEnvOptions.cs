@@ -19,6 +19,13 @@ public sealed record RemoteEnvOptions
     /// </summary>
     public int BatchesPerServer { get; init; } = 1;
 
+    /// <summary>
+    /// How steps travel to the local servers this pool starts: <see cref="RemoteEnvOptions.LocalTransport"/>.Socket
+    /// (default) uses each server's local step channel (StepFrames: fixed-layout frames on a Unix socket, a fraction of
+    /// a gRPC step's CPU), Grpc the Step stream. Remote servers always use the Step stream.
+    /// </summary>
+    public LocalTransport LocalTransport { get; init; } = LocalTransport.Socket;
+
     /// <summary>Local servers to start as child processes, when <see cref="Endpoints"/> is empty.</summary>
     public int LocalServers { get; init; } = 2;
 
@@ -68,4 +75,14 @@ public sealed record RemoteEnvOptions
         if (ServerThreads < 0) throw new ArgumentException($"server threads = {ServerThreads} must be ≥ 0.");
         Restarts.Validate();
     }
+}
+
+/// <summary>How steps travel to local servers (<see cref="RemoteEnvOptions.LocalTransport"/>).</summary>
+public enum LocalTransport
+{
+    /// <summary>The server's local step channel on a Unix socket (StepFrames); every other call stays gRPC.</summary>
+    Socket,
+
+    /// <summary>The gRPC Step stream, as for remote servers.</summary>
+    Grpc,
 }

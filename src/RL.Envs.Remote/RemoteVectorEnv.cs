@@ -13,8 +13,10 @@ namespace RL.Envs.Remote;
 /// carries its steps, with a deadline on every step. When its server dies, hangs past the deadline or answers
 /// garbage, <see cref="Step"/> throws <see cref="EnvWorkerLostException"/>: the episodes in flight are dropped and
 /// counted (never bootstrapped from a missing state) and the step is not retried. The next <see cref="Reset"/>
-/// waits (bounded) for the pool's replacement server and opens a fresh batch there. Not thread-safe: one sampler
-/// loop per group.
+/// waits (bounded) for the pool's replacement server and opens a fresh batch there. Steps to a server this pool started
+/// on this machine go through its local step channel (<see cref="StepChannel"/>, <see cref="RemoteEnvOptions.LocalTransport"/>)
+/// instead of the Step stream, with the same results, deadlines and loss handling. Not thread-safe: one sampler loop
+/// per group.
 /// </summary>
 public sealed class RemoteVectorEnv : IVectorEnv
 {
@@ -31,6 +33,13 @@ public sealed class RemoteVectorEnv : IVectorEnv
     private CancellationTokenSource _stepTimer = new();
     private ServerConnection? _connection;
     private AsyncDuplexStreamingCall<StepRequest, StepReply>? _call;
+    private StepChannel? _channel;
+    private string? _channelAddress;
+    private byte[] _channelKey = Array.Empty<byte>();
+    private Exception? _sendFailure;
+    private long _sentAt;
+    private VectorStepResult? _pendingResult;
+    private ValueTask _pendingStream;
     private ulong _batchId;
     private ulong _seq;
     private bool _live;
@@ -64,6 +73,9 @@ public sealed class RemoteVectorEnv : IVectorEnv
     public int Index { get; }
 
     public string Name => $"env group {Index} on {_connection?.Name ?? _slot.Name}";
+
+    /// <summary>How this group's steps travel now: "socket" (the local step channel) or "grpc" (the Step stream).</summary>
+    public string Transport => _channelAddress is null ? "grpc" : "socket";
 
     /// <summary>True while the group has an open batch on a live server (it can step).</summary>
     public bool IsLive => _live;
@@ -173,6 +185,9 @@ public sealed class RemoteVectorEnv : IVectorEnv
                 CloseStream(graceful: true);
                 _connection = connection;
                 _batchId = reply.BatchId;
+                // Only a server this pool started is known to share this machine (a remote address could be anywhere).
+                _channelAddress = _o.LocalTransport == LocalTransport.Socket && connection.ProcessId is not null && reply.StepSocket.Length > 0 ? reply.StepSocket : null;
+                _channelKey = reply.StepKey.ToByteArray();
                 _seq = 0;
                 _opens++;
                 _live = true;
@@ -212,9 +227,77 @@ public sealed class RemoteVectorEnv : IVectorEnv
     public void Step(ReadOnlySpan<float> actions, VectorStepResult result)
     {
         PrepareStep(actions);
-        var pending = StepPreparedAsync(result);
-        if (pending.IsCompletedSuccessfully) pending.GetAwaiter().GetResult();
-        else pending.AsTask().GetAwaiter().GetResult();
+        SendPrepared(result);
+        CompleteStep();
+    }
+
+    /// <summary>
+    /// Sends the prepared actions (a step channel write, or the start of a Step stream round trip); <see cref="CompleteStep"/>
+    /// then waits for the reply and fills <paramref name="result"/>. Between the two the caller may send to other groups,
+    /// whose servers then step at the same time.
+    /// </summary>
+    internal void SendPrepared(VectorStepResult result)
+    {
+        _pendingResult = result;
+        if (_channelAddress is null)
+        {
+            _pendingStream = StepPreparedAsync(result);
+            return;
+        }
+        _sendFailure = null;
+        _sentAt = Stopwatch.GetTimestamp();
+        try
+        {
+            _channel ??= StepChannel.Connect(_channelAddress, _batchId, _channelKey, NumEnvs, _obs, _act, Spec.RewardTermNames.Length, _o.Deadlines.Open);
+            _channel.SetTimeout(_stepDeadline);
+            long copy = Stopwatch.GetTimestamp();
+            _channel.Send(++_seq, _actions);
+            ClientCopySeconds += Stopwatch.GetElapsedTime(copy).TotalSeconds;
+        }
+        catch (Exception e) when (e is RpcException || IsLoss(e))
+        {
+            // Reported by CompleteStep, where a stream's failure would surface too.
+            _sendFailure = e;
+        }
+    }
+
+    /// <summary>Waits for the reply of <see cref="SendPrepared"/>; a lost server throws <see cref="EnvWorkerLostException"/>.</summary>
+    internal void CompleteStep()
+    {
+        var result = _pendingResult!;
+        _pendingResult = null;
+        if (_channelAddress is null)
+        {
+            var pending = _pendingStream;
+            _pendingStream = default;
+            if (pending.IsCompletedSuccessfully) pending.GetAwaiter().GetResult();
+            else pending.AsTask().GetAwaiter().GetResult();
+            return;
+        }
+        var connection = _connection!;
+        ReadOnlySpan<byte> frame;
+        try
+        {
+            if (_sendFailure is { } failed) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
+            frame = _channel!.Receive();
+        }
+        catch (RpcException e) when (IsCallerError(e))
+        {
+            CloseStream();
+            throw new ArgumentException($"{Name}: the server rejected the step: {e.Status.Detail}", e);
+        }
+        catch (Exception e) when (e is RpcException || IsLoss(e))
+        {
+            bool timedOut = e is TimeoutException;
+            string why = timedOut ? $"no step reply within the {_stepDeadline.TotalSeconds:F1} s deadline (hung or stopped)" : Describe(e);
+            throw LoseAsync(connection, timedOut, why, e).GetAwaiter().GetResult();
+        }
+        _latency.Add(Stopwatch.GetElapsedTime(_sentAt).TotalSeconds);
+        UpdateDeadline();
+        long filled = Stopwatch.GetTimestamp();
+        string? broken = FillFrame(frame, result);
+        ClientCopySeconds += Stopwatch.GetElapsedTime(filled).TotalSeconds;
+        if (broken is not null) throw LoseAsync(connection, false, $"broken step reply: {broken}", null).GetAwaiter().GetResult();
     }
 
     /// <summary>Validates the actions and copies them in (so a caller can then step many groups concurrently).</summary>
@@ -304,33 +387,86 @@ public sealed class RemoteVectorEnv : IVectorEnv
         reply.ScoreRewards.CopyTo(result.ScoreRewards, 0);
         reply.Terminated.CopyTo(result.Terminated, 0);
         reply.Truncated.CopyTo(result.Truncated, 0);
-        for (int i = 0; i < n; i++)
-        {
-            _lengths[i]++;
-            _returns[i] += result.Rewards[i];
-            _scores[i] += result.ScoreRewards[i];
-        }
+        AddToEpisodes(result);
         foreach (var ending in reply.Endings)
         {
             int i = (int)ending.EnvIndex;
             if (i >= n) return $"an ending for env {i} of {n}";
             if (ending.FinalObservation.Count != _obs) return $"a final observation of {ending.FinalObservation.Count} values for env {i}, expected {_obs}";
-            var reason = ending.Reason.FromProto();
-            result.Reasons[i] = reason;
-            result.Dropped[i] = ending.Dropped;
             ending.FinalObservation.CopyTo(result.FinalObservations, i * _obs);
-            result.Episodes.Add(new EpisodeSummary(i, ending.Score, ending.EpisodeReturn, (int)ending.Length, reason,
-                ending.HasSeed ? ending.Seed : null, ending.RewardTerms.ToArray()));
-            if (reason == EndReason.SimError) _pool.Stats.AddSimError();
-            if (reason == EndReason.NonFiniteObservation) _pool.Stats.AddNonFinite();
-            _lengths[i] = 0;
-            _returns[i] = 0;
-            _scores[i] = 0;
-            _seeds[i] = ending.HasNextSeed ? ending.NextSeed : null;
+            EndEpisode(result, i, ending.Reason.FromProto(), ending.Dropped, ending.Score, ending.EpisodeReturn, (int)ending.Length,
+                ending.HasSeed ? ending.Seed : null, ending.HasNextSeed ? ending.NextSeed : null, ending.RewardTerms.ToArray());
         }
         result.ClippedActions = (int)reply.ClippedActions;
         _pool.Stats.AddActions(_actions.Length, reply.ClippedActions);
         return null;
+    }
+
+    /// <summary>The step channel's <see cref="Fill"/>: reads a reply frame (StepFrames) into <paramref name="result"/>; the problem when it is malformed.</summary>
+    private string? FillFrame(ReadOnlySpan<byte> frame, VectorStepResult result)
+    {
+        int n = NumEnvs, terms = Spec.RewardTermNames.Length;
+        if (result.NumEnvs != n || result.ObservationSize != _obs)
+            throw new ArgumentException($"{Name}: the step result holds {result.NumEnvs}×{result.ObservationSize}, this group has {n}×{_obs}.");
+        int at = 4;
+        ulong seq = StepFrames.Get<ulong>(frame, ref at);
+        double seconds = StepFrames.Get<double>(frame, ref at);
+        uint clipped = StepFrames.Get<uint>(frame, ref at);
+        uint endings = StepFrames.Get<uint>(frame, ref at);
+        if (seq != _seq) return $"seq {seq}, expected {_seq}";
+        if (endings > n) return $"{endings} endings for {n} envs";
+        int expected = StepFrames.ReplyHeaderBytes - 4 + n * (_obs * 4 + 4 + 8 + 2) + (int)endings * StepFrames.EndingBytes(_obs, terms);
+        if (frame.Length != expected) return $"a reply of {frame.Length} bytes, expected {expected} for {n} envs and {endings} endings";
+        result.Clear();
+        StepFrames.GetArray(frame, ref at, result.Observations.AsSpan(0, n * _obs));
+        StepFrames.GetArray(frame, ref at, result.Rewards.AsSpan(0, n));
+        StepFrames.GetArray(frame, ref at, result.ScoreRewards.AsSpan(0, n));
+        for (int i = 0; i < n; i++) result.Terminated[i] = frame[at++] != 0;
+        for (int i = 0; i < n; i++) result.Truncated[i] = frame[at++] != 0;
+        AddToEpisodes(result);
+        for (int e = 0; e < endings; e++)
+        {
+            int i = (int)StepFrames.Get<uint>(frame, ref at);
+            byte reason = frame[at], dropped = frame[at + 1], hasSeed = frame[at + 2], hasNext = frame[at + 3];
+            at += 4;
+            int length = (int)StepFrames.Get<uint>(frame, ref at);
+            double score = StepFrames.Get<double>(frame, ref at), episodeReturn = StepFrames.Get<double>(frame, ref at);
+            long seed = StepFrames.Get<long>(frame, ref at), next = StepFrames.Get<long>(frame, ref at);
+            if (i >= n) return $"an ending for env {i} of {n}";
+            if (reason > (byte)EndReason.ServerLost) return $"end reason {reason} for env {i}";
+            var sums = new double[terms];
+            StepFrames.GetArray<double>(frame, ref at, sums);
+            StepFrames.GetArray(frame, ref at, result.FinalObservation(i));
+            EndEpisode(result, i, (EndReason)reason, dropped != 0, score, episodeReturn, length, hasSeed != 0 ? seed : null, hasNext != 0 ? next : null, sums);
+        }
+        ServerStepSeconds += seconds;
+        result.ClippedActions = (int)clipped;
+        _pool.Stats.AddActions(_actions.Length, clipped);
+        return null;
+    }
+
+    private void AddToEpisodes(VectorStepResult result)
+    {
+        for (int i = 0; i < NumEnvs; i++)
+        {
+            _lengths[i]++;
+            _returns[i] += result.Rewards[i];
+            _scores[i] += result.ScoreRewards[i];
+        }
+    }
+
+    /// <summary>Records the end of env <paramref name="i"/>'s episode (its final observation is already in place) and starts the next one's sums.</summary>
+    private void EndEpisode(VectorStepResult result, int i, EndReason reason, bool dropped, double score, double episodeReturn, int length, long? seed, long? nextSeed, double[] terms)
+    {
+        result.Reasons[i] = reason;
+        result.Dropped[i] = dropped;
+        result.Episodes.Add(new EpisodeSummary(i, score, episodeReturn, length, reason, seed, terms));
+        if (reason == EndReason.SimError) _pool.Stats.AddSimError();
+        if (reason == EndReason.NonFiniteObservation) _pool.Stats.AddNonFinite();
+        _lengths[i] = 0;
+        _returns[i] = 0;
+        _scores[i] = 0;
+        _seeds[i] = nextSeed;
     }
 
     // --- Losing a server ---
@@ -379,7 +515,8 @@ public sealed class RemoteVectorEnv : IVectorEnv
     private static bool IsCallerError(RpcException e) => e.StatusCode == StatusCode.InvalidArgument;
 
     private static bool IsLoss(Exception e) =>
-        e is RpcException or IOException or OperationCanceledException or ObjectDisposedException or System.Net.Http.HttpRequestException or InvalidDataException;
+        e is RpcException or IOException or OperationCanceledException or ObjectDisposedException or System.Net.Http.HttpRequestException or InvalidDataException
+            or System.Net.Sockets.SocketException or TimeoutException;
 
     private static string Describe(Exception e) => e switch
     {
@@ -408,6 +545,9 @@ public sealed class RemoteVectorEnv : IVectorEnv
     /// </summary>
     private void CloseStream(bool graceful = false)
     {
+        // The step channel is bound to one batch; a new batch (or the next step after a reset) connects afresh.
+        _channel?.Dispose();
+        _channel = null;
         var call = _call;
         _call = null;
         if (call is null) return;

@@ -76,21 +76,22 @@ public class PoolTests
     }
 
     [Test]
-    public void AChildProcessServerGivesTheInProcessResultsBitForBit()
+    public void AChildProcessServerGivesTheInProcessResultsBitForBit([Values] LocalTransport transport)
     {
         var options = Fault(("terminate_prob", "0.05"), ("sim_error_prob", "0.02"), ("nan_obs_prob", "0.02"), ("frame_skip", "2"));
         var inner = new Dictionary<string, string>(options);
         inner.Remove("frame_skip");
         var registry = RL.Envs.Server.EnvCatalog.Create(allowTestEnvs: true);
         using var local = new SyncVectorEnv(Enumerable.Range(0, 3).Select(_ => (IEnv)new RL.Envs.Wrappers.EpisodeSeeding(new RL.Envs.Wrappers.FrameSkip(registry.Create("Fault", inner), 2))).ToArray());
-        using var pool = EnvWorkerPool.Start(TestServers.LocalOptions("Fault", 1, 3, options));
+        using var pool = EnvWorkerPool.Start(TestServers.LocalOptions("Fault", 1, 3, options, transport));
         ContractTests.CompareBitForBit(local, pool.Groups[0], new long[] { 11, 12, 13 }, 150, expectDropped: true);
+        Assert.That(pool.Groups[0].Transport, Is.EqualTo(TestServers.Name(transport)));
     }
 
     [Test]
-    public void AKilledServerMidEpisodeIsReplacedAndItsEpisodesNeverReachTheBuffer()
+    public void AKilledServerMidEpisodeIsReplacedAndItsEpisodesNeverReachTheBuffer([Values] LocalTransport transport)
     {
-        using var pool = EnvWorkerPool.Start(TestServers.LocalOptions("Fault", 2, 4, Fault()));
+        using var pool = EnvWorkerPool.Start(TestServers.LocalOptions("Fault", 2, 4, Fault(), transport));
         var lostGroup = pool.Groups[0];
         var otherGroup = pool.Groups[1];
         var buffers = new[] { new EpisodeBuffer(4), new EpisodeBuffer(4) };
@@ -127,6 +128,7 @@ public class PoolTests
         }
 
         Assert.That(losses, Is.EqualTo(1));
+        Assert.That(lostGroup.Transport, Is.EqualTo(TestServers.Name(transport)), "the replacement is stepped the same way");
         Assert.That(pool.Stats.Restarts, Is.EqualTo(1));
         Assert.That(pool.Stats.EpisodesDropped, Is.EqualTo(4), "every env of the group had an episode in flight");
         Assert.That(pool.Stats.TransitionsDropped, Is.EqualTo(4 * 17));
@@ -141,9 +143,9 @@ public class PoolTests
     }
 
     [Test]
-    public void AHungServerIsTimedOutKilledAndReplaced()
+    public void AHungServerIsTimedOutKilledAndReplaced([Values] LocalTransport transport)
     {
-        var options = TestServers.LocalOptions("Fault", 2, 2, Fault(("hang_after_steps", "10"), ("fail_slots", "0"))) with
+        var options = TestServers.LocalOptions("Fault", 2, 2, Fault(("hang_after_steps", "10"), ("fail_slots", "0")), transport) with
         {
             Deadlines = new EnvDeadlines { MinStep = TimeSpan.FromSeconds(1) },
         };
@@ -170,9 +172,9 @@ public class PoolTests
     }
 
     [Test]
-    public void AStoppedServerIsTreatedAsHung()
+    public void AStoppedServerIsTreatedAsHung([Values] LocalTransport transport)
     {
-        var options = TestServers.LocalOptions("Fault", 1, 2, Fault()) with { Deadlines = new EnvDeadlines { MinStep = TimeSpan.FromSeconds(1) } };
+        var options = TestServers.LocalOptions("Fault", 1, 2, Fault(), transport) with { Deadlines = new EnvDeadlines { MinStep = TimeSpan.FromSeconds(1) } };
         using var pool = EnvWorkerPool.Start(options);
         var group = pool.Groups[0];
         int victim = group.ServerProcessId!.Value;
@@ -252,9 +254,9 @@ public class PoolTests
     }
 
     [Test]
-    public void TheAggregateDropsALostGroupsRowsUntilItsReplacementIsUp()
+    public void TheAggregateDropsALostGroupsRowsUntilItsReplacementIsUp([Values] LocalTransport transport)
     {
-        using var pool = EnvWorkerPool.Start(TestServers.LocalOptions("Fault", 2, 2, Fault()));
+        using var pool = EnvWorkerPool.Start(TestServers.LocalOptions("Fault", 2, 2, Fault(), transport));
         var all = pool.CreateVectorEnv();
         var obs = new float[4 * 6];
         all.Reset(new long[] { 1, 2, 3, 4 }, obs);

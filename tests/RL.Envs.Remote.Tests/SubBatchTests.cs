@@ -25,9 +25,9 @@ public class SubBatchTests
     }
 
     [Test]
-    public void AKilledServerWithTwoBatchesInFlightDropsOnlyTheirEpisodesAndIsReplacedOnce()
+    public void AKilledServerWithTwoBatchesInFlightDropsOnlyTheirEpisodesAndIsReplacedOnce([Values] LocalTransport transport)
     {
-        using var pool = EnvWorkerPool.Start(TestServers.LocalOptions("Fault", 2, 4, Fault()) with { BatchesPerServer = 2 });
+        using var pool = EnvWorkerPool.Start(TestServers.LocalOptions("Fault", 2, 4, Fault(), transport) with { BatchesPerServer = 2 });
         var groups = pool.Groups;
         Assert.That(groups, Has.Count.EqualTo(4));
         var results = groups.Select(g => new VectorStepResult(g.NumEnvs, 6)).ToArray();
@@ -80,6 +80,7 @@ public class SubBatchTests
             }
         }
 
+        Assert.That(groups.Select(g => g.Transport), Is.All.EqualTo(TestServers.Name(transport)));
         Assert.That(losses, Is.EqualTo(new[] { 1, 1, 0, 0 }), "both batches of the killed server, once each; none of the other's");
         Assert.That(pool.Stats.Restarts, Is.EqualTo(1), "one server lost, one replacement for both of its batches");
         Assert.That(pool.Stats.EpisodesDropped, Is.EqualTo(4), "2 batches × 2 envs had an episode in flight");

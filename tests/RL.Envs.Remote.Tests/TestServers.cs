@@ -42,9 +42,11 @@ internal static class TestServers
         Endpoints = endpoints.ToList(),
     };
 
-    /// <summary>Pool options for local child-process servers.</summary>
-    public static RemoteEnvOptions LocalOptions(string envId, int servers, int envsPerServer, Dictionary<string, string>? envOptions = null) => new()
+    /// <summary>Pool options for local child-process servers, stepped through <paramref name="transport"/>.</summary>
+    public static RemoteEnvOptions LocalOptions(string envId, int servers, int envsPerServer, Dictionary<string, string>? envOptions = null,
+        LocalTransport transport = LocalTransport.Socket) => new()
     {
+        LocalTransport = transport,
         EnvId = envId,
         EnvOptions = envOptions ?? new Dictionary<string, string>(),
         EnvsPerServer = envsPerServer,
@@ -71,4 +73,7 @@ internal static class TestServers
     }
 
     public static bool WaitUntil(Func<bool> condition, TimeSpan timeout) => RL.Testing.ProcessGroups.WaitUntil(condition, timeout);
+
+    /// <summary>The transport name a group reports for <paramref name="transport"/> (RemoteVectorEnv.Transport).</summary>
+    public static string Name(LocalTransport transport) => transport == LocalTransport.Socket ? "socket" : "grpc";
 }

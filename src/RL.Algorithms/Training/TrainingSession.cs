@@ -282,6 +282,7 @@ public sealed class TrainingSession : IDisposable
                 Groups = groups,
                 EnvsPerGroup = envsPerGroup,
                 BatchesPerServer = batchesPerServer,
+                LocalTransport = config.Env.LocalTransport,
                 Endpoints = config.Env.Endpoints,
                 ParallelWithinGroup = config.Env.ParallelWithinGroup,
                 Seed = SeedSequence.Derive((ulong)config.Seed, $"env-source-{optionsKey}"),

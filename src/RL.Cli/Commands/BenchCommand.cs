@@ -28,7 +28,7 @@ public static class BenchCommand
             "Env steps/s of one Learning-to-Run env on one thread (random excitations, reset on fall), and of the bare skeleton " +
             "(rigid-body dynamics and the knee coupling only: no muscles, contact or ligaments) in the same run, so the models' cost is a ratio. " +
             "With --env ID (not L2R): env steps/s of one env of that id on one thread (random actions, reset when an episode ends). " +
-            "With --workers W: env steps/s through gRPC (W local env servers) next to W in-process threads, and request latency p50/p99.")
+            "With --workers W: env steps/s through W local env servers (their step socket, or gRPC with --local-transport grpc) next to W in-process threads, and request latency p50/p99.")
         {
             steps, runs, difficulty, seed,
         };

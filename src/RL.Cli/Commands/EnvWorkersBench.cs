@@ -14,18 +14,20 @@ using TorchSharp;
 namespace RL.Cli.Commands;
 
 /// <summary>
-/// Env throughput through gRPC against in-process stepping with the same number of threads, measured in the same
-/// run and interleaved (in-process, gRPC, in-process, ...), so machine load hits both alike; medians of the repeats.
-/// The gRPC side is the real thing: local server processes started by a worker pool, one sampler thread per group.
+/// Env throughput through env servers against in-process stepping with the same number of threads, measured in the
+/// same run and interleaved (in-process, served, in-process, ...), so machine load hits both alike; medians of the
+/// repeats. The served side is the real thing: server processes started by a worker pool (stepped through their local
+/// step channel or the gRPC stream, --local-transport), or remote endpoints, one sampler thread per group.
 /// </summary>
 public static class EnvWorkersBench
 {
     /// <summary>The options of the --workers path of `rl bench env`, added to that command, and its entry point.</summary>
     public sealed class CommandOptions
     {
-        private readonly Option<int?> _workers = new("--workers") { Description = "Env server processes, one sampler thread each; compared with as many in-process threads (the gRPC benchmark)." };
+        private readonly Option<int?> _workers = new("--workers") { Description = "Env server processes, one sampler thread each; compared with as many in-process threads (the served-env benchmark)." };
         private readonly Option<int> _envsPerWorker = new("--envs-per-worker") { Description = "With --workers: envs per server (and per in-process thread), stepped as one batch.", DefaultValueFactory = _ => 16 };
         private readonly Option<int> _batches = new("--batches-per-server") { Description = "With --workers: batches each server's envs are split into, one sampler thread each, so one batch steps while the other's reply is handled (env.batches_per_server); 1 is lock-step.", DefaultValueFactory = _ => 2 };
+        private readonly Option<string> _transport = new("--local-transport") { Description = "With --workers and local servers: how steps travel, socket (each server's local step channel; the default, as env.local_transport) or grpc (the Step stream).", DefaultValueFactory = _ => "socket" };
         private readonly Option<string?> _policy = new("--policy") { Description = "With --workers: a DDPG run config whose ddpg.actor (fresh weights) acts on every batch on both sides, so the figures include inference." };
         private readonly Option<string?> _env = new("--env") { Description = "Env id (default: L2R). Without --workers an env other than L2R is timed in process on one thread (e.g. --env Hopper)." };
         private readonly Option<string[]> _options = new("--option") { Description = "With --workers: env option key=value (repeatable), e.g. --option difficulty=2." };
@@ -36,7 +38,7 @@ public static class EnvWorkersBench
 
         public CommandOptions(Command command)
         {
-            foreach (var o in new Option[] { _workers, _envsPerWorker, _batches, _policy, _env, _options, _seconds, _repeats, _warmup }) command.Options.Add(o);
+            foreach (var o in new Option[] { _workers, _envsPerWorker, _batches, _transport, _policy, _env, _options, _seconds, _repeats, _warmup }) command.Options.Add(o);
             _pool.AddTo(command, withServerCount: false);
         }
 
@@ -56,6 +58,7 @@ public static class EnvWorkersBench
                     Workers = parse.GetValue(_workers) ?? 1,
                     EnvsPerWorker = parse.GetValue(_envsPerWorker),
                     BatchesPerServer = parse.GetValue(_batches),
+                    LocalTransport = parse.GetValue(_transport)!,
                     Policy = LoadPolicy(parse.GetValue(_policy)),
                     Duration = TimeSpan.FromSeconds(parse.GetValue(_seconds)),
                     Repeats = parse.GetValue(_repeats),
@@ -98,6 +101,9 @@ public static class EnvWorkersBench
         public int EnvsPerWorker { get; init; } = 16;
         public int BatchesPerServer { get; init; } = 2;
 
+        /// <summary>"socket" or "grpc": how steps reach local servers (env.local_transport).</summary>
+        public string LocalTransport { get; init; } = "socket";
+
         /// <summary>The actor that acts on every batch (--policy), or null for fixed random actions.</summary>
         public ActorNetworkConfig? Policy { get; init; }
         public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(3);
@@ -110,6 +116,7 @@ public static class EnvWorkersBench
             if (EnvsPerWorker < 1) throw new ArgumentException($"--envs-per-worker {EnvsPerWorker} must be at least 1.");
             if (BatchesPerServer < 1 || BatchesPerServer > EnvsPerWorker)
                 throw new ArgumentException($"--batches-per-server {BatchesPerServer} must be between 1 and --envs-per-worker ({EnvsPerWorker}).");
+            if (LocalTransport is not ("socket" or "grpc")) throw new ArgumentException($"--local-transport '{LocalTransport}' must be socket or grpc.");
             if (Duration <= TimeSpan.Zero) throw new ArgumentException("--seconds must be positive.");
             if (Repeats < 1) throw new ArgumentException($"--repeats {Repeats} must be at least 1.");
             // Frame skip is an env option like any other (--option frame_skip=4), checked as a run config checks it.
@@ -165,19 +172,20 @@ public static class EnvWorkersBench
     public static async Task<int> RunAsync(Settings settings, RemoteEnvOptions poolOptions, TextWriter output, CancellationToken ct)
     {
         settings = WithStandInCost(settings, output);
-        poolOptions = poolOptions with { EnvOptions = settings.EnvOptions, ServerThreads = poolOptions.IsRemote ? 0 : 1, BatchesPerServer = settings.BatchesPerServer };
+        poolOptions = poolOptions with { EnvOptions = settings.EnvOptions, ServerThreads = poolOptions.IsRemote ? 0 : 1, BatchesPerServer = settings.BatchesPerServer,
+            LocalTransport = settings.LocalTransport == "grpc" ? LocalTransport.Grpc : LocalTransport.Socket };
         await using var pool = await EnvWorkerPool.StartAsync(poolOptions, ct);
         int workers = pool.Groups.Count / settings.BatchesPerServer;
         using var local = new InProcess(settings, workers);
         using var remote = new Remote(pool, settings.Policy);
-        string where = poolOptions.IsRemote ? $"{workers} remote servers" : $"{workers} local servers";
+        string where = poolOptions.IsRemote ? $"{workers} remote servers, grpc" : $"{workers} local servers, {settings.LocalTransport}";
         output.WriteLine($"rl bench env --workers {workers} --envs-per-worker {settings.EnvsPerWorker} --batches-per-server {settings.BatchesPerServer}: env {settings.EnvId}, frame skip {settings.EnvOptions.GetValueOrDefault(GenericEnvOptions.FrameSkip, "1")}, " +
                          $"{settings.Repeats} × {settings.Duration.TotalSeconds:F0} s each, interleaved; {Environment.ProcessorCount} cores, load average {LoadAverage()} " +
                          "(other processes competing for the cores skew both figures, and not alike).");
         local.Measure(settings.Warmup, ct);
         remote.Measure(settings.Warmup, ct);
 
-        output.WriteLine($"{"repeat",6}  {$"in-process ({workers} threads)",24}  {$"gRPC ({where})",26}  {"ratio",6}  {"p50",8}  {"p99",8}  {"server",8}  {"alloc/req",9}");
+        output.WriteLine($"{"repeat",6}  {$"in-process ({workers} threads)",24}  {$"served ({where})",34}  {"ratio",6}  {"p50",8}  {"p99",8}  {"server",8}  {"alloc/req",9}");
         var rows = new List<(double Local, double Grpc, double P50, double P99, double Server, double Alloc)>();
         var stepCosts = new List<(double Local, double Served)>();
         var breakdowns = new List<RequestBreakdown>();
@@ -188,12 +196,12 @@ public static class EnvWorkersBench
             rows.Add((l, g.StepsPerSecond, g.P50, g.P99, g.ServerShare, g.AllocatedPerRequest));
             stepCosts.Add((local.LastMicrosecondsPerStep, remote.LastServerMicrosecondsPerStep));
             breakdowns.Add(remote.LastBreakdown);
-            output.WriteLine($"{r,6}  {l,18:N0} st/s  {g.StepsPerSecond,20:N0} st/s  {g.StepsPerSecond / l,6:F2}  {Ms(g.P50),8}  {Ms(g.P99),8}  {g.ServerShare,7:P0}  {g.AllocatedPerRequest,7:N0} B");
+            output.WriteLine($"{r,6}  {l,18:N0} st/s  {g.StepsPerSecond,28:N0} st/s  {g.StepsPerSecond / l,6:F2}  {Ms(g.P50),8}  {Ms(g.P99),8}  {g.ServerShare,7:P0}  {g.AllocatedPerRequest,7:N0} B");
         }
         double ml = Median(rows.Select(x => x.Local)), mg = Median(rows.Select(x => x.Grpc));
-        output.WriteLine($"{"median",6}  {ml,18:N0} st/s  {mg,20:N0} st/s  {mg / ml,6:F2}  {Ms(Median(rows.Select(x => x.P50))),8}  {Ms(Median(rows.Select(x => x.P99))),8}  " +
+        output.WriteLine($"{"median",6}  {ml,18:N0} st/s  {mg,28:N0} st/s  {mg / ml,6:F2}  {Ms(Median(rows.Select(x => x.P50))),8}  {Ms(Median(rows.Select(x => x.P99))),8}  " +
                          $"{Median(rows.Select(x => x.Server)),7:P0}  {Median(rows.Select(x => x.Alloc)),7:N0} B");
-        output.WriteLine($"gRPC throughput is {mg / ml:P0} of in-process with {workers} threads. p50/p99: client round trip of one batch request; " +
+        output.WriteLine($"Served throughput ({where}) is {mg / ml:P0} of in-process with {workers} threads. p50/p99: client round trip of one batch request; " +
                          "server: share of the round trip the server spent stepping; alloc/req: client-side managed allocation per request.");
         output.WriteLine($"Wall time per env step on one thread (median): {Median(stepCosts.Select(c => c.Local)):F1} µs in process, {Median(stepCosts.Select(c => c.Served)):F1} µs inside the servers " +
                          "(both include waiting for a core when the machine is busy).");

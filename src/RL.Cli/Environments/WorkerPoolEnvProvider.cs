@@ -38,6 +38,7 @@ public sealed class WorkerPoolEnvProvider : IEnvGroupProvider
             EnvOptions = request.Options,
             EnvsPerServer = request.EnvsPerGroup,
             BatchesPerServer = request.BatchesPerServer,
+            LocalTransport = request.LocalTransport == "grpc" ? LocalTransport.Grpc : LocalTransport.Socket,
             LocalServers = request.Groups,
             Endpoints = _remote ? EnvEndpoint.ParseList(string.Join(",", request.Endpoints)) : Array.Empty<EnvEndpoint>(),
             MasterSeed = request.Seed,

@@ -25,6 +25,9 @@ public sealed record EnvGroupRequest
     /// </summary>
     public int BatchesPerServer { get; init; } = 1;
 
+    /// <summary>How steps reach local servers: "socket" (their local step channel) or "grpc" (env.local_transport).</summary>
+    public string LocalTransport { get; init; } = "socket";
+
     /// <summary>Remote env servers (host:port) when the source connects to existing servers.</summary>
     public IReadOnlyList<string> Endpoints { get; init; } = Array.Empty<string>();
 
