@@ -134,24 +134,33 @@ internal sealed class StepSocketServer : IDisposable
     private void Loop(Socket socket, EnvBatch batch)
     {
         int n = batch.NumEnvs, obs = batch.Spec.ObservationSize, act = batch.Spec.ActionSize, terms = batch.Spec.RewardTermNames.Length;
-        var request = new byte[StepFrames.RequestBytes(n, act)];
+        int expected = StepFrames.RequestBytes(n, act);
+        // Room for any request a client could send within the server's message limit, so a wrong size is answered, not cut.
+        var request = new byte[Math.Max(expected, 1 << 16)];
         var reply = new byte[Math.Max(4096, StepFrames.MaxReplyBytes(n, obs, terms))];
         while (true)
         {
-            if (!StepFrames.ReadExactly(socket, request.AsSpan(0, 4))) return;
-            uint length = BitConverter.ToUInt32(request, 0);
-            if (length != request.Length - 4)
+            int total;
+            try
+            {
+                total = StepFrames.ReadFrame(socket, request);
+            }
+            catch (InvalidDataException e)
+            {
+                StepFrames.WriteAll(socket, reply.AsSpan(0, StepFrames.WriteError(reply, (int)StatusCode.InvalidArgument, $"batch {batch.Id}: {e.Message}")));
+                return;
+            }
+            if (total == 0) return;
+            if (total != expected)
             {
                 int e = StepFrames.WriteError(reply, (int)StatusCode.InvalidArgument,
-                    $"a step request of {length} bytes for batch {batch.Id}; {n} envs × {act} actions take {request.Length - 4} (seq and actions)");
+                    $"a step request of {total - 4} bytes for batch {batch.Id}; {n} envs × {act} actions take {expected - 4} (seq and actions)");
                 StepFrames.WriteAll(socket, reply.AsSpan(0, e));
                 return;
             }
-            if (!StepFrames.ReadExactly(socket, request.AsSpan(4)))
-                throw new IOException("the step channel closed in the middle of a request");
             int at = 4;
             ulong seq = StepFrames.Get<ulong>(request, ref at);
-            var actions = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(request.AsSpan(at));
+            var actions = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(request.AsSpan(at, expected - at));
             int size;
             try
             {

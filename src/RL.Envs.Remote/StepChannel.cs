@@ -82,16 +82,15 @@ internal sealed class StepChannel : IDisposable
     {
         try
         {
-            if (!StepFrames.ReadExactly(_socket, _reply.AsSpan(0, 4))) throw new IOException("the server closed the step channel");
-            uint length = BitConverter.ToUInt32(_reply, 0);
-            if (length < 4 || length > _reply.Length - 4) throw new InvalidDataException($"a step channel frame of {length} bytes (at most {_reply.Length - 4} fit this batch)");
-            if (!StepFrames.ReadExactly(_socket, _reply.AsSpan(4, (int)length))) throw new IOException("the server closed the step channel mid-frame");
+            int total = StepFrames.ReadFrame(_socket, _reply);
+            if (total == 0) throw new IOException("the server closed the step channel");
+            if (total < 8) throw new InvalidDataException($"a step channel frame of {total - 4} bytes (at least 4)");
             if (_reply[4] != 0)
             {
-                var (status, detail) = StepFrames.ReadError(_reply.AsSpan(4, (int)length));
+                var (status, detail) = StepFrames.ReadError(_reply.AsSpan(4, total - 4));
                 throw new RpcException(new Status((StatusCode)status, detail));
             }
-            return _reply.AsSpan(0, 4 + (int)length);
+            return _reply.AsSpan(0, total);
         }
         catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
         {

@@ -106,6 +106,33 @@ public static class StepFrames
         return true;
     }
 
+    /// <summary>
+    /// Reads one length-prefixed frame into <paramref name="buffer"/> and returns its whole size (prefix included), or 0
+    /// when the peer closed the socket before the frame began; a frame larger than <paramref name="buffer"/> throws.
+    /// A frame usually arrives in one read: both ends send one frame and then wait for the other's, so nothing beyond
+    /// the frame can be in the socket, and one system call fetches prefix and body together.
+    /// </summary>
+    public static int ReadFrame(System.Net.Sockets.Socket socket, byte[] buffer)
+    {
+        int got = 0;
+        while (got < 4)
+        {
+            int n = socket.Receive(buffer.AsSpan(got), System.Net.Sockets.SocketFlags.None);
+            if (n == 0)
+            {
+                if (got == 0) return 0;
+                throw new IOException($"the step channel closed in the middle of a frame ({got} bytes)");
+            }
+            got += n;
+        }
+        long total = 4L + BitConverter.ToUInt32(buffer, 0);
+        if (total > buffer.Length) throw new InvalidDataException($"a step channel frame of {total - 4} bytes (at most {buffer.Length - 4} fit)");
+        if (got > total) throw new InvalidDataException($"{got - total} bytes beyond a {total - 4}-byte step channel frame (the peer sent two frames at once)");
+        if (got < total && !ReadExactly(socket, buffer.AsSpan(got, (int)total - got)))
+            throw new IOException($"the step channel closed in the middle of a frame ({got} of {total} bytes)");
+        return (int)total;
+    }
+
     /// <summary>Writes all of <paramref name="frame"/>.</summary>
     public static void WriteAll(System.Net.Sockets.Socket socket, ReadOnlySpan<byte> frame)
     {

@@ -88,7 +88,7 @@ public class StepChannelTests
             StepFrames.WriteAll(raw, hello);
             var ack = new byte[StepFrames.AckBytes];
             Assert.That(StepFrames.ReadExactly(raw, ack), Is.True);
-            StepFrames.WriteAll(raw, BitConverter.GetBytes(3u));
+            StepFrames.WriteAll(raw, new byte[] { 3, 0, 0, 0, 1, 2, 3 });
             var header = new byte[4];
             Assert.That(StepFrames.ReadExactly(raw, header), Is.True);
             var payload = new byte[BitConverter.ToUInt32(header)];

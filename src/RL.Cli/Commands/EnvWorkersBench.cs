@@ -26,7 +26,7 @@ public static class EnvWorkersBench
     {
         private readonly Option<int?> _workers = new("--workers") { Description = "Env server processes, one sampler thread each; compared with as many in-process threads (the served-env benchmark)." };
         private readonly Option<int> _envsPerWorker = new("--envs-per-worker") { Description = "With --workers: envs per server (and per in-process thread), stepped as one batch.", DefaultValueFactory = _ => 16 };
-        private readonly Option<int> _batches = new("--batches-per-server") { Description = "With --workers: batches each server's envs are split into, one sampler thread each, so one batch steps while the other's reply is handled (env.batches_per_server); 1 is lock-step.", DefaultValueFactory = _ => 2 };
+        private readonly Option<int> _batches = new("--batches-per-server") { Description = "With --workers: batches each server's envs are split into, one sampler thread each, so one batch steps while the other's reply is handled (env.batches_per_server); 1, the default as for training, is lock-step.", DefaultValueFactory = _ => 1 };
         private readonly Option<string> _transport = new("--local-transport") { Description = "With --workers and local servers: how steps travel, socket (each server's local step channel; the default, as env.local_transport) or grpc (the Step stream).", DefaultValueFactory = _ => "socket" };
         private readonly Option<string?> _policy = new("--policy") { Description = "With --workers: a DDPG run config whose ddpg.actor (fresh weights) acts on every batch on both sides, so the figures include inference." };
         private readonly Option<string?> _env = new("--env") { Description = "Env id (default: L2R). Without --workers an env other than L2R is timed in process on one thread (e.g. --env Hopper)." };
@@ -99,7 +99,7 @@ public static class EnvWorkersBench
         public Dictionary<string, string> EnvOptions { get; init; } = new();
         public int Workers { get; init; } = 1;
         public int EnvsPerWorker { get; init; } = 16;
-        public int BatchesPerServer { get; init; } = 2;
+        public int BatchesPerServer { get; init; } = 1;
 
         /// <summary>"socket" or "grpc": how steps reach local servers (env.local_transport).</summary>
         public string LocalTransport { get; init; } = "socket";
