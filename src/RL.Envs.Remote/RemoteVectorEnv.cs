@@ -408,6 +408,7 @@ public sealed class RemoteVectorEnv : IVectorEnv
         int n = NumEnvs, terms = Spec.RewardTermNames.Length;
         if (result.NumEnvs != n || result.ObservationSize != _obs)
             throw new ArgumentException($"{Name}: the step result holds {result.NumEnvs}×{result.ObservationSize}, this group has {n}×{_obs}.");
+        if (frame.Length < StepFrames.ReplyHeaderBytes - 4) return $"a reply of {frame.Length} bytes, shorter than its header";
         int at = 4;
         ulong seq = StepFrames.Get<ulong>(frame, ref at);
         double seconds = StepFrames.Get<double>(frame, ref at);
@@ -415,7 +416,7 @@ public sealed class RemoteVectorEnv : IVectorEnv
         uint endings = StepFrames.Get<uint>(frame, ref at);
         if (seq != _seq) return $"seq {seq}, expected {_seq}";
         if (endings > n) return $"{endings} endings for {n} envs";
-        int expected = StepFrames.ReplyHeaderBytes - 4 + n * (_obs * 4 + 4 + 8 + 2) + (int)endings * StepFrames.EndingBytes(_obs, terms);
+        int expected = StepFrames.ReplyBytes(n, _obs, terms, (int)endings) - 4;
         if (frame.Length != expected) return $"a reply of {frame.Length} bytes, expected {expected} for {n} envs and {endings} endings";
         result.Clear();
         StepFrames.GetArray(frame, ref at, result.Observations.AsSpan(0, n * _obs));

@@ -41,9 +41,12 @@ public static class StepFrames
 
     public static int EndingBytes(int observationSize, int rewardTerms) => 4 + 4 + 4 + 8 * 4 + rewardTerms * 8 + observationSize * 4;
 
+    /// <summary>Bytes of an OK reply frame with <paramref name="endings"/> endings, length prefix included.</summary>
+    public static int ReplyBytes(int numEnvs, int observationSize, int rewardTerms, int endings) =>
+        ReplyHeaderBytes + numEnvs * (observationSize * 4 + 4 + 8 + 1 + 1) + endings * EndingBytes(observationSize, rewardTerms);
+
     /// <summary>Bytes of the largest reply frame (every env ends in the step), length prefix included.</summary>
-    public static int MaxReplyBytes(int numEnvs, int observationSize, int rewardTerms) =>
-        ReplyHeaderBytes + numEnvs * (observationSize * 4 + 4 + 8 + 1 + 1) + numEnvs * EndingBytes(observationSize, rewardTerms);
+    public static int MaxReplyBytes(int numEnvs, int observationSize, int rewardTerms) => ReplyBytes(numEnvs, observationSize, rewardTerms, numEnvs);
 
     /// <summary>An error frame (reply or ack): status and detail; the channel ends after it.</summary>
     public static int WriteError(Span<byte> frame, int status, string detail)
