@@ -4,16 +4,16 @@
 # graceful checkpoint) once its evaluation at $(cat "$TARGET_FILE") env steps is in its log.
 # Usage: LOG_DIR=<folder of td3-seed{1,2,3}.log, each trainer's output> TARGET_FILE=<file holding the target env steps> td3-rotate.sh
 # (the target is re-read every 10 s, so it can be changed while the trainers run).
-SLICE=${SLICE:-420}
+SLICE=${SLICE:-420}; : "${LOG_DIR:?set LOG_DIR}" "${TARGET_FILE:?set TARGET_FILE}"
 pid_of() { for p in $(pgrep -f "rl.dll train --resume runs/zoo-mujoco-td3-sb3-warmup/td3-hopper/seed_$1"); do [ "$(cat /proc/$p/comm 2>/dev/null)" = dotnet ] && echo $p; done; }
+reached() { grep -q "evaluation at $(cat "$TARGET_FILE") env steps" "$LOG_DIR"/td3-seed$1.log; }
 steps_of() { tail -n 5 "$LOG_DIR"/td3-seed$1.log | grep -o '[0-9,]* decisions ([0-9]*/s' | tail -1 | cut -d' ' -f1 | tr -d , ; }
 while true; do
-  T=$(cat "$TARGET_FILE")
   alive=""
   for s in 1 2 3; do
     p=$(pid_of $s); [ -z "$p" ] && continue
-    if grep -q "evaluation at $T env steps" "$LOG_DIR"/td3-seed$s.log; then
-      kill -CONT $p; kill -TERM $p; echo "$(date +%T) seed $s reached $T: stopped ($p)"
+    if reached $s; then
+      kill -CONT $p; kill -TERM $p; echo "$(date +%T) seed $s reached $(cat "$TARGET_FILE"): stopped ($p)"
     else alive="$alive $s"; fi
   done
   [ -z "$alive" ] && { echo "$(date +%T) all stopped"; exit 0; }
@@ -26,5 +26,5 @@ while true; do
   else
     for s in $alive; do kill -CONT $(pid_of $s); done
   fi
-  for i in $(seq $((SLICE/10))); do sleep 10; T2=$(cat "$TARGET_FILE"); for s in $alive; do grep -q "evaluation at $T2 env steps" "$LOG_DIR"/td3-seed$s.log && break 2; done; done
+  for i in $(seq $((SLICE/10))); do sleep 10; for s in $alive; do reached $s && break 2; done; done
 done
