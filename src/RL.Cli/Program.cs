@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RL.Cli.Commands;
+using RL.Core.Native;
 
 namespace RL.Cli;
 
@@ -7,6 +8,7 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        MallocArenas.Widen();
         var root = new RootCommand(
             "RL: deep reinforcement learning for the NIPS 2017 Learning-to-Run task, on a MuJoCo rebuild of its simulator.");
         NoCommand.PrintsHelp(root);
