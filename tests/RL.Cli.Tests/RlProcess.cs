@@ -38,7 +38,10 @@ internal sealed class RlProcess : IDisposable
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
 
     /// <summary>Starts `rl args...` in <paramref name="workingDirectory"/>; with <paramref name="ownSession"/> its pid is also its process-group id.</summary>
-    public static RlProcess Start(string workingDirectory, bool ownSession, params string[] args)
+    public static RlProcess Start(string workingDirectory, bool ownSession, params string[] args) => Start(workingDirectory, ownSession, null, args);
+
+    /// <summary>As above, with <paramref name="environment"/> added to the child's environment.</summary>
+    public static RlProcess Start(string workingDirectory, bool ownSession, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo(ownSession ? "setsid" : "dotnet")
         {
@@ -53,13 +56,18 @@ internal sealed class RlProcess : IDisposable
         foreach (string a in args) info.ArgumentList.Add(a);
         // Plain output (no progress bar) and no colour codes in what the tests read.
         info.Environment["NO_COLOR"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         return new RlProcess(Process.Start(info)!);
     }
 
     /// <summary>Runs `rl args...` to its end (or kills it after <paramref name="timeout"/>) and returns its exit code.</summary>
-    public static (int ExitCode, string Stdout, string Stderr) Run(string workingDirectory, TimeSpan timeout, params string[] args)
+    public static (int ExitCode, string Stdout, string Stderr) Run(string workingDirectory, TimeSpan timeout, params string[] args) =>
+        Run(workingDirectory, timeout, null, args);
+
+    /// <summary>As above, with <paramref name="environment"/> added to the child's environment.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) Run(string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        using var rl = Start(workingDirectory, ownSession: false, args);
+        using var rl = Start(workingDirectory, ownSession: false, environment, args);
         if (!rl.Process.WaitForExit(timeout))
         {
             rl.Process.Kill(entireProcessTree: true);

@@ -33,6 +33,7 @@ public static class DoctorCommand
             ("CUDA", CheckCuda),
             ("free disk", CheckDisk),
             ("cores", () => (true, $"{Environment.ProcessorCount} logical cores available to this process")),
+            ("malloc arenas", () => (true, MallocArenas.Outcome ?? "left at the C library's default (not started through rl's Main)")),
         };
         bool allOk = true;
         foreach (var (name, check) in checks)

@@ -17,22 +17,36 @@ public static class MallocArenas
     /// <summary>Arenas allowed; an arena only reserves address space until a thread allocates in it.</summary>
     public const int Max = 128;
 
+    /// <summary>What <see cref="Widen"/> did in this process, for <c>rl doctor</c>; null before it ran.</summary>
+    public static string? Outcome { get; private set; }
+
+    /// <summary>True when <see cref="Widen"/> raised the limit in this process.</summary>
+    public static bool Raised { get; private set; }
+
     /// <summary>
     /// Raises glibc's arena limit for this process. Must run before the process has more threads than glibc's
-    /// arena_test (8 on 64-bit), which is when glibc fixes the limit. True when glibc took it; false on other C
-    /// libraries and systems, where nothing changes.
+    /// arena_test (8 on 64-bit), which is when glibc fixes the limit: first thing in Main. A MALLOC_ARENA_MAX
+    /// set by the user wins; on other systems and C libraries nothing changes.
     /// </summary>
     public static bool Widen()
     {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is not null) return false;
-        try
+        Raised = false;
+        if (!OperatingSystem.IsLinux()) Outcome = "not Linux: the system allocator's default";
+        else if (Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is { } set) Outcome = $"MALLOC_ARENA_MAX={set} from the environment";
+        else
         {
-            return mallopt(MArenaMax, Max) == 1;
+            try
+            {
+                Raised = mallopt(MArenaMax, Max) == 1;
+                Outcome = Raised ? $"up to {Max} per process (raised at startup from glibc's 8 × cores, so samplers and the learner do not share one)"
+                    : "mallopt refused M_ARENA_MAX: the C library's default";
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                Outcome = "not glibc: the C library's default";
+            }
         }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return false; // not glibc (musl has no mallopt arenas)
-        }
+        return Raised;
     }
 
     [DllImport("libc")]
