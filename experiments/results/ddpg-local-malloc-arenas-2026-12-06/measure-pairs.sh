@@ -3,7 +3,8 @@
 # repository root on an idle machine:  OUT=<folder> measure-pairs.sh TAG:RL_DLL:BACKEND ...
 # RL_DLL: rl.dll of a copied Release build (a later build rewrites the hard-linked outputs under a running one).
 # This page: 1-local:$NEW:local 1-in_process:$NEW:in_process 1-local-old:$OLD:local 2-in_process:$NEW:in_process
-#   2-local:$NEW:local 2-local-old:$OLD:local 3-local:$NEW:local 3-in_process:$NEW:in_process
+#   2-local:$NEW:local 2-local-old:$OLD:local 3-local:$NEW:local 3-in_process:$NEW:in_process, then
+#   4-in_process:$NEW:in_process 4-local:$NEW:local
 set -u
 OUT=${OUT:?set OUT}
 for spec in "$@"; do
