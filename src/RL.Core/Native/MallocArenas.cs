@@ -20,9 +20,6 @@ public static class MallocArenas
     /// <summary>What <see cref="Widen"/> did in this process, for <c>rl doctor</c>; null before it ran.</summary>
     public static string? Outcome { get; private set; }
 
-    /// <summary>True when <see cref="Widen"/> raised the limit in this process.</summary>
-    public static bool Raised { get; private set; }
-
     /// <summary>
     /// Raises glibc's arena limit for this process. Must run before the process has more threads than glibc's
     /// arena_test (8 on 64-bit), which is when glibc fixes the limit: first thing in Main. A MALLOC_ARENA_MAX
@@ -30,15 +27,15 @@ public static class MallocArenas
     /// </summary>
     public static bool Widen()
     {
-        Raised = false;
+        bool raised = false;
         if (!OperatingSystem.IsLinux()) Outcome = "not Linux: the system allocator's default";
         else if (Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is { } set) Outcome = $"MALLOC_ARENA_MAX={set} from the environment";
         else
         {
             try
             {
-                Raised = mallopt(MArenaMax, Max) == 1;
-                Outcome = Raised ? $"up to {Max} per process (raised at startup from glibc's 8 × cores, so samplers and the learner do not share one)"
+                raised = mallopt(MArenaMax, Max) == 1;
+                Outcome = raised ? $"up to {Max} per process (raised at startup from glibc's 8 × cores, so samplers and the learner do not share one)"
                     : "mallopt refused M_ARENA_MAX: the C library's default";
             }
             catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
@@ -46,7 +43,7 @@ public static class MallocArenas
                 Outcome = "not glibc: the C library's default";
             }
         }
-        return Raised;
+        return raised;
     }
 
     [DllImport("libc")]
