@@ -25,17 +25,16 @@ public static class MallocArenas
     /// arena_test (8 on 64-bit), which is when glibc fixes the limit: first thing in Main. A MALLOC_ARENA_MAX
     /// set by the user wins; on other systems and C libraries nothing changes.
     /// </summary>
-    public static bool Widen()
+    public static void Widen()
     {
-        bool raised = false;
         if (!OperatingSystem.IsLinux()) Outcome = "not Linux: the system allocator's default";
         else if (Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is { } set) Outcome = $"MALLOC_ARENA_MAX={set} from the environment";
         else
         {
             try
             {
-                raised = mallopt(MArenaMax, Max) == 1;
-                Outcome = raised ? $"up to {Max} per process (raised at startup from glibc's 8 × cores, so samplers and the learner do not share one)"
+                Outcome = mallopt(MArenaMax, Max) == 1
+                    ? $"up to {Max} per process (raised at startup from glibc's 8 × cores, so samplers and the learner do not share one)"
                     : "mallopt refused M_ARENA_MAX: the C library's default";
             }
             catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
@@ -43,7 +42,6 @@ public static class MallocArenas
                 Outcome = "not glibc: the C library's default";
             }
         }
-        return raised;
     }
 
     [DllImport("libc")]
